@@ -1,0 +1,133 @@
+"""The main job: everything a user needs, written into one output folder, atomically.
+
+Steps run into a temporary sibling folder; only when all succeed is it swapped in for the old
+output, so a failed build (bad syntax, a violation) leaves the last good output untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from kg import __version__
+from kg.catalogue import catalogue
+from kg.errors import ValidationFailed
+from kg.export import FORMATS, export
+from kg.load import KnowledgeGraph, load
+from kg.query import run_saved
+from kg.resources import package_file
+from kg.validate import validate
+
+DUMP_NAME = "refugee-access"
+
+
+@dataclass
+class Output:
+    """What a build wrote, for the index page: (section, title, relative path)."""
+
+    folder: Path
+    entries: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, section: str, title: str, path: Path) -> None:
+        self.entries.append((section, title, path.relative_to(self.folder).as_posix()))
+
+
+def write_dumps(graph: KnowledgeGraph, out: Output) -> None:
+    folder = out.folder / "dumps"
+    folder.mkdir()
+    for fmt, (_, suffix, _media) in FORMATS.items():
+        path = folder / f"{DUMP_NAME}.{suffix}"
+        path.write_bytes(export(graph, fmt))
+        out.add("Dumps", fmt, path)
+
+
+def write_query_answers(graph: KnowledgeGraph, out: Output) -> None:
+    folder = out.folder / "queries"
+    folder.mkdir()
+    for saved in catalogue().values():
+        results = run_saved(graph, saved.name)
+        for fmt in ("csv", "json"):
+            path = folder / f"{saved.name}.{fmt}"
+            path.write_bytes(results.serialize(fmt))
+        out.add("Saved queries", f"{saved.summary} ({len(results)} rows)", folder / f"{saved.name}.csv")
+
+
+def write_ontology_docs(graph: KnowledgeGraph, out: Output) -> None:
+    import logging
+
+    from pylode import OntPub
+
+    folder = out.folder / "ontology"
+    folder.mkdir()
+    path = folder / "index.html"
+    OntPub(ontology=graph.to_rdflib("ontology")).make_html(destination=path)
+    logging.getLogger().setLevel(logging.WARNING)  # pyLODE turns the root logger up at import
+    out.add("Model", "Ontology documentation", path)
+
+
+def write_index(out: Output) -> None:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(package_file("templates")), autoescape=select_autoescape())
+    sections: dict[str, list[tuple[str, str]]] = {}
+    for section, title, href in out.entries:
+        sections.setdefault(section, []).append((title, href))
+    html = env.get_template("index.html").render(sections=sections, version=__version__)
+    (out.folder / "index.html").write_text(html, encoding="utf-8")
+
+
+def _swap(built: Path, target: Path) -> None:
+    """Put the new output in place; the old one is removed only after the new one is there."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{time.time_ns()}")
+        target.rename(old)
+    built.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(target: Path, extra: Iterable[Path] = (), console: Console | None = None) -> Path:
+    """Build everything into ``target``; returns it. Raises KGError (target untouched) on failure."""
+    console = console or Console(stderr=True)
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    out = Output(Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent)))
+    started = time.perf_counter()
+
+    def step(title: str, action: Callable[[], object]) -> object:
+        t0 = time.perf_counter()
+        result = action()
+        console.print(f"[green]✓[/green] {title} [dim]({time.perf_counter() - t0:.2f} s)[/dim]")
+        return result
+
+    try:
+        graph = step("load", lambda: load(extra))
+        assert isinstance(graph, KnowledgeGraph)
+        report = validate(graph)
+        (out.folder / "validation.txt").write_text(report.text() + "\n", encoding="utf-8")
+        if not report.conforms:
+            console.print(report.text())
+            raise ValidationFailed(f"{len(report.violations)} violation(s); {target} was left as it was", report)
+        console.print(f"[green]✓[/green] validate: {len(graph)} statements conform")
+        out.add("Model", "Validation report", out.folder / "validation.txt")
+        step("dumps", lambda: write_dumps(graph, out))
+        step("saved queries", lambda: write_query_answers(graph, out))
+        step("ontology documentation", lambda: write_ontology_docs(graph, out))
+        step("index", lambda: write_index(out))
+        (out.folder / "build.json").write_text(
+            json.dumps({"version": __version__, "statements": len(graph)}, indent=1) + "\n", encoding="utf-8"
+        )
+        _swap(out.folder, target)
+    except BaseException:
+        shutil.rmtree(out.folder, ignore_errors=True)
+        raise
+    console.print(f"[bold]built {target}[/bold] in {time.perf_counter() - started:.2f} s")
+    return target

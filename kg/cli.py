@@ -1,0 +1,185 @@
+"""The ``kg`` command line: a thin layer over the library.
+
+Heavy libraries are imported inside the commands, so ``kg --help`` starts fast. Expected failures
+(:class:`kg.errors.KGError`) print a message and exit with its code: 1 for violations, 2 for bad
+input, 3 for a remote store that failed; never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.errors import KGError
+
+#: Commands that live beside the code they drive, imported only when used.
+LAZY_COMMANDS: dict[str, str] = {}
+
+DATA_OPTION = click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra Turtle, TriG or N-Quads file or folder to add to the shipped graph (repeatable).",
+)
+
+
+class KGGroup(click.Group):
+    """A group that loads some commands lazily and turns KGError into a message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, _, attr = LAZY_COMMANDS[name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as err:
+            click.secho(f"error: {err}", fg="red", err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=KGGroup)
+@click.version_option(package_name="refugee-access-kg")
+def main() -> None:
+    """Refugee Access Knowledge Graph: build, validate, query and publish the graph."""
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``KEY=VALUE`` pairs into a dict; a pair without '=' is a usage error."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--param")
+        params[key.strip()] = value
+    return params
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
+@DATA_OPTION
+def build(out: Path, data: tuple[Path, ...]) -> None:
+    """Load, validate, write dumps, answer every saved query, draw diagrams and docs into OUT.
+
+    The output is built in a temporary folder and swapped in only when every step succeeded.
+    """
+    from kg.build import build as run_build
+
+    run_build(out, data)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--endpoint", help="Validate what a remote SPARQL endpoint holds instead.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
+    """Validate the shipped graph plus PATHS (drafts are checked, not added). Exit 1 on violations."""
+    import json
+    from dataclasses import asdict
+
+    from kg.errors import ValidationFailed
+    from kg.load import load
+    from kg.validate import validate as run_validate
+
+    if endpoint:
+        from kg.remote import load_remote
+
+        graph = load_remote(endpoint)
+    else:
+        graph = load(paths)
+    report = run_validate(graph)
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": report.conforms, "results": [asdict(r) for r in report.results]}, indent=1))
+    else:
+        click.echo(report.text())
+    if not report.conforms:
+        raise ValidationFailed(f"{len(report.violations)} violation(s)", report)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table", show_default=True
+)
+@click.option("--lang", help="Language for labels (e.g. fr), falling back to English.")
+@click.option("--list", "list_", is_flag=True, help="List the saved queries with their titles and parameters.")
+@click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the embedded store.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output.")
+@DATA_OPTION
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    lang: str | None,
+    list_: bool,
+    endpoint: str | None,
+    output: Path | None,
+    data: tuple[Path, ...],
+) -> None:
+    """Run the saved query NAME (or a .rq file) and print its rows."""
+    from kg.catalogue import catalogue
+
+    if list_:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("name", "summary", "parameters")
+        for saved in catalogue().values():
+            table.add_row(saved.name, saved.summary, ", ".join(p.name for p in saved.parameters))
+        Console().print(table)
+        return
+    if not name:
+        raise click.UsageError("give a query NAME, or --list")
+    from kg.query import Engine, run_saved
+
+    engine: Engine
+    if endpoint:
+        from kg.remote import RemoteGraph
+
+        engine = RemoteGraph(endpoint)
+    else:
+        from kg.load import load
+
+        engine = load(data)
+    results = run_saved(engine, name, parse_params(params), lang)
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        Console().print(results.to_table(title=name))
+    else:
+        write_output(results.serialize(fmt), output)
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]), default="turtle",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output.")
+@DATA_OPTION
+def export(fmt: str, output: Path | None, data: tuple[Path, ...]) -> None:
+    """Write the whole graph in one RDF format; the same graph always gives the same bytes."""
+    from kg.export import export as run_export
+    from kg.load import load
+
+    write_output(run_export(load(data), fmt), output)

@@ -1,0 +1,184 @@
+"""The one loading path: every file into one Oxigraph store, one named graph per file.
+
+Shipped files are read from the package resources; extra files or folders (``--data``) are
+added on top, so that a curator can check a draft against the shipped graph. A syntax error
+names the file, the line and the column, and nothing half-loaded is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+from kg.namespaces import GRAPH
+from kg.resources import data_dir, ontology_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import rdflib
+
+    from kg.results import Results
+
+#: File suffixes read as RDF; datasets (TriG, N-Quads) keep the graphs they name.
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+}
+
+#: Kinds of file, in load order. Model kinds describe the vocabulary; data kinds are validated.
+MODEL_KINDS = ("ontology", "concepts", "shapes")
+DATA_KINDS = ("reference", "external", "case", "extra")
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One file in the store: where it came from, what it is, and its named graph.
+
+    ``graph`` is None for datasets (TriG, N-Quads), whose quads name their own graphs.
+    """
+
+    path: Path
+    kind: str
+    graph: str | None
+
+
+def shipped_files() -> list[LoadedFile]:
+    """Every shipped file with its kind and named graph, in a stable order."""
+    onto, data = ontology_dir(), data_dir()
+    layout = [
+        ("ontology", onto, GRAPH + "ontology/"),
+        ("concepts", onto / "concepts", GRAPH + "concepts/"),
+        ("shapes", onto / "shapes", GRAPH + "shapes/"),
+        ("reference", data / "reference", GRAPH + "reference/"),
+        ("external", data / "external", GRAPH + "external/"),
+        ("case", data / "cases", GRAPH),
+    ]
+    return [
+        LoadedFile(path, kind, prefix + path.stem)
+        for kind, folder, prefix in layout
+        for path in sorted(folder.glob("*.ttl"))
+    ]
+
+
+def extra_files(paths: Iterable[str | Path]) -> list[LoadedFile]:
+    """Files named on the command line; a folder stands for every RDF file below it."""
+    found: list[LoadedFile] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        candidates = sorted(p for p in path.rglob("*") if p.suffix in FORMATS) if path.is_dir() else [path]
+        if path.is_dir() and not candidates:
+            raise InputError(f"{path}: the folder holds no {', '.join(FORMATS)} file")
+        for file in candidates:
+            if file.suffix not in FORMATS:
+                raise InputError(f"{file}: unknown RDF format; use one of {', '.join(FORMATS)}")
+            dataset = FORMATS[file.suffix].supports_datasets
+            found.append(LoadedFile(file, "extra", None if dataset else GRAPH + file.stem))
+    return found
+
+
+def _merge(shipped: list[LoadedFile], extra: list[LoadedFile]) -> list[LoadedFile]:
+    """Extra files replace a shipped file of the same graph (a revised draft), and are not loaded twice."""
+    seen = {f.path.resolve() for f in shipped}
+    extra = [f for f in extra if f.path.resolve() not in seen]
+    replaced = {f.graph for f in extra if f.graph}
+    return [f for f in shipped if f.graph not in replaced] + extra
+
+
+def read_file(store: ox.Store, file: LoadedFile) -> None:
+    """Load one file into its named graph; a syntax error becomes an InputError with file:line:column."""
+    target = ox.NamedNode(file.graph) if file.graph else None
+    try:
+        store.bulk_load(path=str(file.path), format=FORMATS[file.path.suffix], to_graph=target)
+    except SyntaxError as err:
+        line = f":{err.lineno}:{err.offset}" if err.lineno else ""
+        raise InputError(f"{file.path}{line}: {err.msg}") from None
+    except OSError as err:
+        raise InputError(f"{file.path}: cannot read ({err.strerror or err})") from None
+
+
+class KnowledgeGraph:
+    """The loaded dataset: an Oxigraph store plus the list of files it came from.
+
+    >>> graph = load()
+    >>> graph.query("who-engages-mid-level-officials")  # doctest: +SKIP
+    """
+
+    def __init__(self, store: ox.Store, files: Sequence[LoadedFile]) -> None:
+        self.store = store
+        self.files = list(files)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def graphs(self, *kinds: str) -> list[ox.NamedNode]:
+        """Named graphs of the given kinds (all kinds when none is given), datasets' graphs included."""
+        wanted = [f for f in self.files if not kinds or f.kind in kinds]
+        names = {f.graph for f in wanted if f.graph}
+        if any(f.graph is None for f in wanted):  # a dataset: its graphs are those not claimed by a file
+            claimed = {f.graph for f in self.files if f.graph}
+            names |= {g.value for g in self.store.named_graphs() if g.value not in claimed}
+        return [ox.NamedNode(g) for g in sorted(names)]
+
+    def file_of(self, graph: str) -> Path | None:
+        """The file a named graph was loaded from."""
+        return next((f.path for f in self.files if f.graph == graph), None)
+
+    def select_json(self, sparql: str, bindings: dict[str, Any] | None = None) -> bytes:
+        """Run a SELECT or ASK over the union of all graphs; SPARQL 1.1 results JSON.
+
+        Parameters are bound as RDF terms by the engine (never pasted into the text).
+        """
+        from kg.query import run_select
+
+        return run_select(self.store, sparql, bindings or {})
+
+    def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> Results:
+        """Like :meth:`select_json`, parsed into rows of RDF terms."""
+        from kg.results import Results
+
+        return Results.from_json(self.select_json(sparql, bindings))
+
+    def query(self, name: str, lang: str | None = None, **params: str) -> pd.DataFrame:
+        """Run a saved query (by name or .rq path) and return a pandas DataFrame.
+
+        >>> load().query("barriers-by-intervention", country="KE")  # doctest: +SKIP
+        """
+        from kg.query import query
+
+        return query(name, self, lang, **params)
+
+    def to_rdflib(self, *kinds: str) -> rdflib.Graph:
+        """A copy of the graphs of the given kinds as one rdflib Graph (for pySHACL, pyLODE)."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        names = self.graphs(*kinds)
+        if names:
+            buffer = b"".join(
+                self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) for name in names
+            )
+            graph.parse(data=buffer, format="nt")
+        return graph
+
+
+def load(
+    extra: Iterable[str | Path] = (), *, shipped: bool = True, store: ox.Store | None = None
+) -> KnowledgeGraph:
+    """Load the shipped files (unless ``shipped=False``) and the extra ones into one store.
+
+    ``store`` may be an on-disk ``pyoxigraph.Store(path)`` for graphs larger than memory.
+    """
+    files = _merge(shipped_files() if shipped else [], extra_files(extra))
+    target = store if store is not None else ox.Store()
+    for file in files:
+        read_file(target, file)
+    return KnowledgeGraph(target, files)

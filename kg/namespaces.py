@@ -1,0 +1,41 @@
+"""Namespaces, read from the shipped JSON-LD context so that there is one list of prefixes."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from kg.resources import ontology_dir
+
+BASE = "https://w3id.org/refugee-access/"
+GRAPH = BASE + "graph/"
+RA = BASE + "def#"
+
+
+@cache
+def context() -> dict[str, object]:
+    """The JSON-LD ``@context`` object shipped in ``ontology/context.jsonld``."""
+    with (ontology_dir() / "context.jsonld").open(encoding="utf-8") as f:
+        return json.load(f)["@context"]
+
+
+@cache
+def prefixes() -> dict[str, str]:
+    """Prefix → namespace IRI, for every plain prefix entry of the context."""
+    return {k: v for k, v in context().items() if isinstance(v, str) and v.endswith(("/", "#"))}
+
+
+def expand(curie: str) -> str | None:
+    """``raplace:kenya`` → full IRI, or None when the prefix is unknown."""
+    prefix, sep, local = curie.partition(":")
+    ns = prefixes().get(prefix) if sep else None
+    return ns + local if ns and not local.startswith("//") else None
+
+
+def compact(iri: str) -> str:
+    """Full IRI → CURIE with the longest matching namespace, or the IRI unchanged."""
+    best = max((ns for ns in prefixes().values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    prefix = next(p for p, ns in prefixes().items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"

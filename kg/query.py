@@ -1,0 +1,146 @@
+"""The one query path: saved or ad-hoc SPARQL, with parameters bound as RDF terms.
+
+Locally the engine binds parameters itself (Oxigraph substitutions); a remote engine receives
+them as a VALUES block of serialized terms. Either way a value is a term, never query text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Protocol
+
+import pyoxigraph as ox
+
+from kg.catalogue import Parameter, SavedQuery, find
+from kg.errors import ParameterError, QueryError
+from kg.namespaces import expand
+from kg.resources import package_file
+from kg.results import Results
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class Engine(Protocol):
+    """Anything that answers SELECT/ASK with SPARQL 1.1 results JSON: the local graph or a remote endpoint."""
+
+    def select_json(self, sparql: str, bindings: dict[str, ox.Term] | None = None) -> bytes: ...
+
+
+def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, ox.Term]) -> bytes:
+    """SELECT or ASK over the union of the store's graphs, as SPARQL 1.1 results JSON."""
+    substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+    try:
+        result = store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+    except SyntaxError as err:
+        raise QueryError(f"the query is not valid SPARQL: {err}") from None
+    except OSError as err:
+        raise QueryError(f"the query failed: {err}") from None
+    if isinstance(result, ox.QueryTriples):
+        raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
+    return result.serialize(format=ox.QueryResultsFormat.JSON)
+
+
+def _resolve_iri(engine: Engine, value: str, parameter: Parameter) -> ox.NamedNode:
+    """An IRI given as <IRI>, a full IRI, a CURIE, a code (ISO, UNHCR), a label or an IRI's last segment."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    iri = text if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) else expand(text)
+    if iri is None:
+        query = package_file("sparql", "resolve.rq").read_text(encoding="utf-8")
+        rows = Results.from_json(engine.select_json(query, {"_value": ox.Literal(text)})).rows
+        matches = sorted({row["entity"].value for row in rows if "entity" in row})
+        if not matches:
+            raise ParameterError(
+                f"{parameter.name}={value!r}: no entity has that code, label or IRI; give an IRI or a CURIE"
+            )
+        if len(matches) > 1:
+            raise ParameterError(f"{parameter.name}={value!r} is ambiguous: {', '.join(matches)}")
+        iri = matches[0]
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as err:
+        raise ParameterError(f"{parameter.name}={value!r}: not a valid IRI ({err})") from None
+
+
+def _literal(value: str, parameter: Parameter) -> ox.Literal:
+    kind = parameter.kind
+    if kind.startswith("lang:"):
+        return ox.Literal(value, language=kind[5:])
+    if kind in ("literal", "string"):
+        return ox.Literal(value)
+    checks = {
+        "integer": lambda v: int(v),
+        "decimal": lambda v: float(v),
+        "boolean": lambda v: {"true": 1, "false": 0}[v],
+        "date": date.fromisoformat,
+        "gYear": lambda v: re.fullmatch(r"-?\d{4,}", v) or int("x"),
+    }
+    try:
+        checks[kind](value)
+    except (ValueError, KeyError):
+        raise ParameterError(f"{parameter.name}={value!r} is not a valid xsd:{kind}") from None
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + kind))
+
+
+def bind(
+    engine: Engine, query: SavedQuery, given: Mapping[str, str], lang: str | None = None
+) -> dict[str, ox.Term]:
+    """Turn user-given values into RDF terms for the query's parameter variables.
+
+    Unknown names, values outside an enumeration and missing required values are errors.
+    ``lang`` fills a ``lang`` parameter when the query has one.
+    """
+    values = dict(given)
+    if lang is not None and query.parameter("lang") is not None:
+        values.setdefault("lang", lang)
+    for name in values:
+        if query.parameter(name) is None:
+            known = [p.name for p in query.parameters]
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            listing = ", ".join(known) or "none"
+            raise ParameterError(f"{query.name} has no parameter {name!r}.{hint} Parameters: {listing}.")
+    bound: dict[str, ox.Term] = {}
+    for parameter in query.parameters:
+        value = values.get(parameter.name, parameter.default)
+        if value is None:
+            if parameter.required:
+                raise ParameterError(f"{query.name} needs a value for {parameter.name!r}")
+            continue
+        if parameter.choices and value not in parameter.choices:
+            raise ParameterError(f"{parameter.name}={value!r}: choose one of {', '.join(parameter.choices)}")
+        if parameter.kind == "iri":
+            bound[parameter.variable] = _resolve_iri(engine, value, parameter)
+        else:
+            bound[parameter.variable] = _literal(value, parameter)
+    return bound
+
+
+def run_saved(
+    engine: Engine, name: str, params: Mapping[str, str] | None = None, lang: str | None = None
+) -> Results:
+    """Run a saved query (name or .rq path) with its parameters bound.
+
+    >>> run_saved(load(), "who-engages-mid-level-officials").to_dataframe()  # doctest: +SKIP
+    """
+    query = find(name)
+    bindings = bind(engine, query, params or {}, lang)
+    return Results.from_json(engine.select_json(query.text, bindings))
+
+
+def query(name: str, graph: Engine | None = None, lang: str | None = None, **params: str) -> pd.DataFrame:
+    """Run a saved query on a graph (the shipped one by default) and return a DataFrame.
+
+    >>> import kg
+    >>> kg.query("who-engages-mid-level-officials")  # doctest: +SKIP
+    """
+    from kg.load import load
+
+    return run_saved(graph if graph is not None else load(), name, params, lang).to_dataframe()

@@ -1,0 +1,109 @@
+"""Query results: parsed once from SPARQL 1.1 results JSON, rendered in the format asked for.
+
+Local and remote engines both answer in SPARQL JSON, so there is one results path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+_STANDARD = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+
+
+def text(term: ox.Term | None) -> str:
+    """The plain value of a term: the IRI, the literal's lexical form, or ''."""
+    if term is None:
+        return ""
+    return term.value if not isinstance(term, ox.BlankNode) else "_:" + term.value
+
+
+@dataclass
+class Results:
+    """Rows of RDF terms, plus the SPARQL JSON they were read from."""
+
+    variables: list[str]
+    rows: list[dict[str, ox.Term]]
+    raw: bytes
+    boolean: bool | None = None
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Results:
+        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QueryBoolean):
+            return cls([], [], data, bool(parsed))
+        variables = [v.value for v in parsed.variables]
+        rows = [{v: s[v] for v in variables if s[v] is not None} for s in parsed]
+        return cls(variables, rows, data)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, variable: str) -> list[str]:
+        """One column as plain strings (missing values as '')."""
+        return [text(row.get(variable)) for row in self.rows]
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """A DataFrame of plain strings (IRIs and lexical forms); unbound cells are None."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [[text(r[v]) if v in r else None for v in self.variables] for r in self.rows],
+            columns=self.variables,
+        )
+
+    def serialize(self, fmt: str) -> bytes:
+        """``json`` (SPARQL 1.1 JSON), ``csv``/``tsv``/``xml`` (W3C formats), ``markdown`` or ``table``."""
+        if fmt == "json":
+            return self.raw
+        if fmt in _STANDARD:
+            parsed = ox.parse_query_results(self.raw, format=ox.QueryResultsFormat.JSON)
+            return parsed.serialize(format=_STANDARD[fmt])
+        if fmt == "markdown":
+            return self.to_markdown().encode()
+        if fmt == "table":
+            import io
+
+            from rich.console import Console
+
+            console = Console(width=160, record=True, file=io.StringIO())
+            console.print(self.to_table())
+            return console.export_text().encode()
+        raise ValueError(f"unknown results format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+    def to_markdown(self) -> str:
+        if self.boolean is not None:
+            return f"| result |\n|---|\n| {str(self.boolean).lower()} |\n"
+
+        def cell(row: dict[str, ox.Term], v: str) -> str:
+            return text(row.get(v)).replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]
+        lines += ["| " + " | ".join(cell(r, v) for v in self.variables) + " |" for r in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def to_table(self, title: str | None = None) -> Table:
+        """A rich table for the terminal, IRIs shortened to CURIEs."""
+        from rich.table import Table
+        from rich.text import Text
+
+        from kg.namespaces import compact
+
+        table = Table(title=title, show_lines=False)
+        if self.boolean is not None:
+            table.add_column("result")
+            table.add_row(str(self.boolean).lower())
+            return table
+        for v in self.variables:
+            table.add_column(v, overflow="fold")
+        for row in self.rows:
+            cells = [row.get(v) for v in self.variables]
+            table.add_row(*(Text(compact(c.value) if isinstance(c, ox.NamedNode) else text(c)) for c in cells))
+        return table
