@@ -183,3 +183,7 @@ def export(fmt: str, output: Path | None, data: tuple[Path, ...]) -> None:
     from kg.load import load
 
     write_output(run_export(load(data), fmt), output)
+
+
+if __name__ == "__main__":
+    main()

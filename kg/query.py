@@ -41,6 +41,8 @@ def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, ox.Term]) ->
         raise QueryError(f"the query is not valid SPARQL: {err}") from None
     except OSError as err:
         raise QueryError(f"the query failed: {err}") from None
+    except RuntimeError as err:  # e.g. a bound parameter that the SELECT clause does not list (SEP-0007)
+        raise QueryError(f"the query cannot be run: {err}") from None
     if isinstance(result, ox.QueryTriples):
         raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
     return result.serialize(format=ox.QueryResultsFormat.JSON)

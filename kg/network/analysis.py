@@ -1,0 +1,239 @@
+"""Network measures on the projection: brokers, ego networks, explanation paths, communities.
+
+Every function takes the projection (:func:`kg.network.projection.project`) and returns a
+DataFrame (for tables and CSV) or a subgraph (for diagrams), so the CLI, the build and a
+notebook all show the same numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import ParameterError
+from kg.namespaces import expand
+from kg.network.projection import ACTOR_TYPES
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+#: Relations by which an intervention ties its implementer to another actor or a group.
+TIES = ("ra:partner", "ra:supporter", "ra:technicalSupport", "ra:targetGroup")
+
+#: The side of the field each class of actor stands on, for "whom does a broker connect".
+GROUPS = {
+    "ra:NonGovernmentalOrganisation": "refugee organisations",
+    "ra:InternationalOrganisation": "international organisations",
+    "ra:Network": "networks",
+    "ra:CoordinationMechanism": "networks",
+    "ra:ResearchBody": "research bodies",
+}
+GOVERNMENT = "government"
+
+
+def group_of(graph: nx.MultiDiGraph, node: str) -> str:
+    """The side a node stands on: government, refugee organisations, population groups…"""
+    data = graph.nodes[node]
+    if data["type"] in ("government", "official"):
+        return GOVERNMENT
+    if data["type"] == "population":
+        return "population groups"
+    if data["type"] == "organisation":
+        return next((g for cls, g in GROUPS.items() if cls in data["kind"]), "refugee organisations")
+    return str(data["type"])
+
+
+def actor_network(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Who works with whom: actors and the population groups they serve, undirected.
+
+    Direct ties (engagements, membership, sub-organisations) come from the projection; an
+    intervention adds ties from its implementer to its partners, supporters, technical
+    support and target groups (``via`` names the intervention).
+    """
+    import networkx as nx
+
+    members = {n for n, d in graph.nodes(data=True) if d["type"] in (*ACTOR_TYPES, "population")}
+    net = nx.Graph()
+    net.add_nodes_from(sorted(members))
+    ties: list[tuple[str, str, dict[str, Any]]] = []
+    for u, v, data in graph.edges(data=True):
+        if u in members and v in members:
+            ties.append((u, v, data))
+    for intervention, d in graph.nodes(data=True):
+        if d["type"] != "intervention":
+            continue
+        out = list(graph.out_edges(intervention, data=True))
+        implementers = sorted(v for _, v, e in out if e["relation"] == "ra:implementer")
+        for _, other, e in out:
+            if e["relation"] in TIES and other in members:
+                for implementer in implementers:
+                    if implementer != other:
+                        tie = {**e, "via": intervention, "via_label": d["label"]}
+                        ties.append((implementer, other, tie))
+    for u, v, data in sorted(ties, key=lambda t: (t[0], t[1], t[2]["relation"], t[2]["via"])):
+        if not net.has_edge(u, v):
+            net.add_edge(u, v, subject=u, **data)
+    return net
+
+
+def _label(graph: nx.MultiDiGraph, node: str) -> str:
+    return str(graph.nodes[node]["label"])
+
+
+def brokers(graph: nx.MultiDiGraph, between: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Actors ranked by betweenness on the actor network, with the groups each one connects.
+
+    ``between`` (group names, e.g. ``("refugee organisations", "government")``) keeps the
+    brokers whose own group and neighbours' groups cover all of them.
+    """
+    import networkx as nx
+    import pandas as pd
+
+    net = actor_network(graph)
+    score = nx.betweenness_centrality(net, normalized=True)
+    rows = []
+    for node in net:
+        if graph.nodes[node]["type"] not in ACTOR_TYPES or score[node] <= 0:
+            continue
+        neighbour_groups = sorted({group_of(graph, n) for n in net[node]})
+        covered = {*neighbour_groups, group_of(graph, node)}
+        if between and not set(between) <= covered:
+            continue
+        rows.append(
+            {
+                "actor": _label(graph, node),
+                "group": group_of(graph, node),
+                "betweenness": round(score[node], 4),
+                "connects": " ↔ ".join(neighbour_groups),
+                "neighbours": net.degree(node),
+                "iri": node,
+            }
+        )
+    columns = ["actor", "group", "betweenness", "connects", "neighbours", "iri"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["betweenness", "actor"], ascending=[False, True], ignore_index=True)
+
+
+def resolve(graph: nx.MultiDiGraph, name: str) -> str:
+    """A node given by IRI, CURIE, label, code or the IRI's last segment (case-insensitive)."""
+    text = name.strip().strip("<>")
+    iri = text if text in graph else expand(text)
+    if iri and iri in graph:
+        return iri
+    wanted = text.casefold()
+    for test in (
+        lambda n, d: d["label"].casefold() == wanted or d["code"].casefold() == wanted,
+        lambda n, d: n.rstrip("/").rsplit("/", 1)[-1].casefold() == wanted,
+        lambda n, d: wanted in d["label"].casefold(),
+    ):
+        found = sorted(n for n, d in graph.nodes(data=True) if test(n, d))
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            listing = "; ".join(f"{graph.nodes[n]['label']} <{n}>" for n in found[:8])
+            raise ParameterError(f"{name!r} matches several entities: {listing}. Give an IRI.")
+    raise ParameterError(f"{name!r}: no entity in the network has that IRI, label or code")
+
+
+def ego(graph: nx.MultiDiGraph, center: str, radius: int = 1) -> nx.MultiDiGraph:
+    """The part of the network within ``radius`` steps of ``center``, whatever the direction."""
+    import networkx as nx
+
+    keep = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), center, cutoff=radius)
+    return graph.subgraph(sorted(keep)).copy()
+
+
+def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Every edge with its relation and source, for ego networks and exports."""
+    import pandas as pd
+
+    rows = [
+        {
+            "from": _label(graph, u),
+            "relation": d["label"],
+            "to": _label(graph, v),
+            "via": d["via_label"],
+            "level": d["level"],
+            "rank": d["rank"],
+            "mode": d["mode"],
+            "source": d["source_label"] or d["graph"],
+        }
+        for u, v, d in graph.edges(data=True)
+    ]
+    return pd.DataFrame(rows, columns=["from", "relation", "to", "via", "level", "rank", "mode", "source"])
+
+
+def _undirected(graph: nx.MultiDiGraph, allowed: Any) -> nx.Graph:
+    """An undirected simple view holding the projection's edges plus the actor network's ties."""
+    import networkx as nx
+
+    view = nx.Graph()
+    view.add_nodes_from(sorted(graph))
+    ties = [(u, v, d) for u, v, d in actor_network(graph).edges(data=True)]
+    ties += [(u, v, {**d, "subject": u}) for u, v, d in graph.edges(data=True)]
+    for u, v, d in sorted(ties, key=lambda t: (t[0], t[1], t[2]["relation"], t[2]["via"])):
+        if allowed(u) and allowed(v) and not view.has_edge(u, v):
+            view.add_edge(u, v, **d)
+    return view
+
+
+def explain(graph: nx.MultiDiGraph, start: str, end: str) -> pd.DataFrame:
+    """The shortest explanation of how ``start`` and ``end`` are linked, one row per step.
+
+    The path is sought first through actors only (who links the two?); when no actor
+    links them, through any entity. Each step names its relation, the fact it comes from
+    (``via``) and its source.
+    """
+    import networkx as nx
+    import pandas as pd
+
+    actors = {n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_TYPES} | {start, end}
+    path: list[str] = []
+    for allowed in (actors.__contains__, lambda n: True):
+        try:
+            view = _undirected(graph, allowed)
+            path = nx.shortest_path(view, start, end)
+            break
+        except nx.NetworkXNoPath:
+            continue
+    if not path:
+        raise ParameterError(f"no path links {_label(graph, start)!r} and {_label(graph, end)!r}")
+    rows = []
+    for step, (u, v) in enumerate(itertools.pairwise(path), start=1):
+        d = view.edges[u, v]
+        forward = d["subject"] == u
+        rows.append(
+            {
+                "step": step,
+                "from": _label(graph, u),
+                "relation": d["label"] if forward else f"{d['label']} (of)",
+                "to": _label(graph, v),
+                "via": d["via_label"],
+                "source": d["source_label"] or d["graph"],
+                "from_iri": u,
+                "to_iri": v,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def communities(graph: nx.MultiDiGraph, actors_only: bool = True) -> pd.DataFrame:
+    """Groups of densely linked entities (greedy modularity; deterministic for a given graph)."""
+    import networkx as nx
+    import pandas as pd
+
+    net = actor_network(graph) if actors_only else _undirected(graph, lambda n: True)
+    net.remove_nodes_from([n for n in list(net) if net.degree(n) == 0])
+    found = nx.community.greedy_modularity_communities(net) if net.number_of_edges() else []
+    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
+    rows = [
+        {
+            "community": i,
+            "size": len(members),
+            "members": "; ".join(sorted(_label(graph, n) for n in members)),
+            "groups": ", ".join(sorted({group_of(graph, n) for n in members})),
+        }
+        for i, members in enumerate(ordered, start=1)
+    ]
+    return pd.DataFrame(rows, columns=["community", "size", "members", "groups"])

@@ -1,0 +1,368 @@
+"""Interactive network diagrams: self-contained HTML pages that work offline and show text as text.
+
+pyvis assembles the nodes and edges (colour and shape by type, labelled edges, plain-text
+tooltips, fixed positions); the page itself comes from our own template, because pyvis's
+templates fetch vis-network and Bootstrap from CDNs and switch tooltips to innerHTML as soon as
+one title contains ``href``. Our page inlines the vis-network build that pyvis ships, turns every
+tooltip into a DOM element filled with ``textContent``, and draws with physics off on a layout
+computed here, so that a large network appears at once and the same graph gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from kg.errors import ParameterError
+from kg.network.projection import ACTOR_TYPES, STYLE
+from kg.resources import package_file
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+KINDS = ("overview", "ego", "country", "barriers")
+
+#: Relations along which a country or ego view follows actors beyond the first step.
+ACTOR_LINKS = ("ra:Engagement", "org:memberOf", "org:unitOf", "org:subOrganizationOf")
+
+#: Above this many edges, edges are drawn without text labels (the relation stays in the tooltip).
+EDGE_LABEL_LIMIT = 2000
+
+#: Above this many nodes the force layout is too slow to precompute; a spectral layout is used.
+FORCE_LAYOUT_LIMIT = 500
+
+
+@dataclass
+class Diagram:
+    """A subgraph to draw, with its title, a line of explanation and fixed node positions."""
+
+    graph: nx.MultiDiGraph
+    title: str
+    subtitle: str
+    positions: dict[str, tuple[float, float]]
+
+
+def layout(graph: nx.MultiDiGraph, bipartite: list[str] | None = None) -> dict[str, tuple[float, float]]:
+    """Node positions in page pixels, the same for the same graph (fixed seed, sorted nodes)."""
+    import networkx as nx
+
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph))
+    simple.add_edges_from(sorted((u, v) for u, v in graph.edges() if u != v))
+    n = simple.number_of_nodes()
+    if n == 0:
+        return {}
+    if bipartite:
+        raw = _two_columns(sorted(bipartite), sorted(set(simple) - set(bipartite)))
+    elif n <= FORCE_LAYOUT_LIMIT:
+        raw = nx.spring_layout(simple, seed=7, k=1.6 / math.sqrt(n), iterations=80)
+    else:
+        raw = spiral_layout(simple)
+    scale = 140 * math.sqrt(n)
+    return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}
+
+
+def _two_columns(left: list[str], right: list[str]) -> dict[str, tuple[float, float]]:
+    """Two sorted columns (networkx's bipartite layout orders one side by set iteration, which varies)."""
+    place = {}
+    for x, column in ((-1.0, left), (1.0, right)):
+        for i, node in enumerate(column):
+            place[node] = (x, 1.0 - 2.0 * (i + 0.5) / max(len(column), 1))
+    return place
+
+
+def spiral_layout(simple: nx.Graph) -> dict[str, tuple[float, float]]:
+    """A linear-time layout for graphs too large for a force layout: nodes on a sunflower spiral in
+    breadth-first order from the best-connected node, so that neighbours mostly land close together."""
+    import networkx as nx
+
+    order: list[str] = []
+    for component in sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c))):
+        root = max(sorted(component), key=simple.degree)
+        order += list(nx.bfs_tree(simple, root, sort_neighbors=sorted))
+    golden = math.pi * (3 - math.sqrt(5))
+    n = len(order)
+    return {
+        node: (math.sqrt(i / n) * math.cos(i * golden), math.sqrt(i / n) * math.sin(i * golden))
+        for i, node in enumerate(order)
+    }
+
+
+def _plain(*parts: str) -> str:
+    """A tooltip: non-empty lines of text (never markup; the page inserts them with textContent)."""
+    return "\n".join(p for p in parts if p)
+
+
+def node_tooltip(data: dict[str, str]) -> str:
+    return _plain(
+        data["label"],
+        f"type: {STYLE[data['type']].label} ({data['kind']})",
+        data["description"],
+        f"code: {data['code']}" if data["code"] else "",
+        f"source: {data['sources']}" if data["sources"] else "",
+    )
+
+
+def edge_tooltip(data: dict[str, str]) -> str:
+    return _plain(
+        f"relation: {data['relation']}",
+        data["via_label"],
+        f"level: {data['level']}" if data["level"] else "",
+        f"rank: {data['rank']}" if data["rank"] else "",
+        f"mode: {data['mode']}" if data["mode"] else "",
+        f"source: {data['source_label'] or data['graph']}",
+    )
+
+
+@cache
+def vis_script() -> str:
+    """vis-network 9.1.2 as pyvis bundles it (MIT/Apache-2.0; notice in assets/)."""
+    return package_file("network", "assets", "vis-network.min.js").read_text(encoding="utf-8")
+
+
+def _json_for_script(value: object) -> str:
+    """JSON that cannot close or open markup inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def page_options(node_count: int) -> dict[str, object]:
+    """vis-network options: physics off (positions are given), labelled arrows, text tooltips."""
+    return {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "interaction": {
+            "hover": node_count <= 2000,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": node_count > 2000,
+        },
+        "nodes": {"font": {"size": 14}, "size": 14, "borderWidth": 1},
+        "edges": {
+            "smooth": False,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "font": {"size": 10, "align": "middle", "color": "#555"},
+            "color": {"color": "#999", "highlight": "#333"},
+        },
+    }
+
+
+def render_html(diagram: Diagram) -> str:
+    """The complete, self-contained page for one diagram."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from pyvis.edge import Edge
+    from pyvis.network import Network
+    from pyvis.node import Node
+
+    graph = diagram.graph
+    net = Network(directed=True)
+    # Node and Edge objects directly: Network.add_node/add_edge check duplicates by linear scans,
+    # quadratic on large graphs, and our nodes and edges are unique already.
+    for node in sorted(graph):
+        d = graph.nodes[node]
+        style = STYLE[d["type"]]
+        x, y = diagram.positions[node]
+        options = {"title": node_tooltip(d), "color": style.colour, "group": d["type"], "x": x, "y": -y}
+        net.nodes.append(Node(node, style.shape, label=d["label"], physics=False, **options).options)
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
+    for i, (u, v, _key, d) in enumerate(edges):
+        options = {"id": f"e{i}", "relation": d["label"], "title": edge_tooltip(d)}
+        if len(edges) <= EDGE_LABEL_LIMIT:  # beyond this, labels are unreadable and slow the first frame
+            options["label"] = d["label"]
+        net.edges.append(Edge(u, v, directed=True, **options).options)
+    types = Counter(graph.nodes[n]["type"] for n in graph)
+    legend = [
+        {"type": t, "label": s.label, "colour": s.colour, "shape": s.shape, "count": types[t]}
+        for t, s in STYLE.items()
+        if types[t]
+    ]
+    payload = {"nodes": net.nodes, "edges": net.edges, "options": page_options(len(net.nodes))}
+    env = Environment(
+        loader=FileSystemLoader(package_file("network", "templates")),
+        autoescape=select_autoescape(["html", "js"]),
+        keep_trailing_newline=True,
+    )
+    choices = sorted(
+        ({"id": n["id"], "label": n["label"]} for n in net.nodes), key=lambda c: (c["label"], c["id"])
+    )
+    return env.get_template("network.html").render(
+        title=diagram.title,
+        subtitle=diagram.subtitle,
+        legend=legend,
+        relations=sorted({e["relation"] for e in net.edges}),
+        choices=choices if len(choices) <= 2000 else [],
+        node_count=len(net.nodes),
+        edge_count=len(net.edges),
+        data_json=_json_for_script(payload),
+        vis_js=vis_script(),
+    )
+
+
+# ---------------------------------------------------------------- the four kinds of diagram
+
+
+def _expand_through_actors(graph: nx.MultiDiGraph, start: set[str]) -> set[str]:
+    """``start``, its neighbours, and the actors reached from those by engagement or membership."""
+    undirected = graph.to_undirected(as_view=True)
+    keep = set(start)
+    for node in start:
+        keep.update(undirected[node])
+    frontier = [n for n in keep if graph.nodes[n]["type"] in ACTOR_TYPES]
+    while frontier:
+        node = frontier.pop()
+        for _, other, d in [
+            *graph.out_edges(node, data=True),
+            *((v, u, d) for u, v, d in graph.in_edges(node, data=True)),
+        ]:
+            if d["relation"] in ACTOR_LINKS and other not in keep:
+                keep.add(other)
+                if graph.nodes[other]["type"] in ACTOR_TYPES:
+                    frontier.append(other)
+    return keep
+
+
+def overview(graph: nx.MultiDiGraph) -> Diagram:
+    return Diagram(
+        graph,
+        "Who works with whom: all interventions",
+        "Organisations, government bodies and officials, the interventions they run, the groups they serve, "
+        "the barriers they address and the schemes they involve.",
+        layout(graph),
+    )
+
+
+def places_in(graph: nx.MultiDiGraph, country: str) -> set[str]:
+    """A country and every place the graph says lies within it."""
+    places = {country}
+    changed = True
+    while changed:
+        inner = {
+            u
+            for u, v, d in graph.edges(data=True)
+            if d["relation"] == "schema:containedInPlace" and v in places
+        }
+        changed = not inner <= places
+        places |= inner
+    return places
+
+
+def country_codes(graph: nx.MultiDiGraph) -> list[str]:
+    """ISO codes of the countries where at least one intervention takes place."""
+    codes = []
+    for node, d in graph.nodes(data=True):
+        if (
+            d["type"] == "place"
+            and "schema:Country" in d["kind"]
+            and d["code"]
+            and _interventions_in(graph, node)
+        ):
+            codes.append(d["code"])
+    return sorted(codes)
+
+
+def _interventions_in(graph: nx.MultiDiGraph, country: str) -> set[str]:
+    places = places_in(graph, country)
+    return {
+        u
+        for u, v, d in graph.edges(data=True)
+        if d["relation"] == "dcterms:spatial" and v in places and graph.nodes[u]["type"] == "intervention"
+    }
+
+
+def country(graph: nx.MultiDiGraph, code: str) -> Diagram:
+    """The interventions in one country (ISO code or name) with their actors and what they touch."""
+    wanted = code.strip().casefold()
+    found = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d["type"] == "place"
+        and "schema:Country" in d["kind"]
+        and wanted in (d["code"].casefold(), d["label"].casefold())
+    ]
+    if not found:
+        known = ", ".join(country_codes(graph)) or "none"
+        raise ParameterError(f"no country {code!r} in the network; countries with interventions: {known}")
+    place = found[0]
+    interventions = _interventions_in(graph, place)
+    sub = graph.subgraph(sorted(_expand_through_actors(graph, interventions | {place}))).copy()
+    name = graph.nodes[place]["label"]
+    return Diagram(
+        sub,
+        f"Who works with whom in {name}",
+        f"{len(interventions)} intervention(s) in {name}, with their actors, groups, barriers and schemes.",
+        layout(sub),
+    )
+
+
+def ego_diagram(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Diagram:
+    """One organisation's neighbourhood: its interventions, partners, engagements and what they touch."""
+    from kg.network.analysis import ego
+
+    sub = ego(graph, center, radius)
+    label = graph.nodes[center]["label"]
+    return Diagram(
+        sub,
+        f"{label}: ego network",
+        f"Everything within {radius} steps of {label}, whatever the direction of the relation.",
+        layout(sub),
+    )
+
+
+def barriers(graph: nx.MultiDiGraph) -> Diagram:
+    """Interventions on one side, barrier types on the other; an edge where one addresses or meets one."""
+    keep = ("ra:addressesBarrier", "ra:encounteredChallenge")
+    edges = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["relation"] in keep]
+    sub = graph.edge_subgraph(edges).copy()
+    for node, d in graph.nodes(data=True):  # barriers nobody addresses are gaps: show them too
+        if d["type"] in ("barrier", "intervention"):
+            sub.add_node(node, **d)
+    interventions = [n for n, d in sub.nodes(data=True) if d["type"] == "intervention"]
+    return Diagram(
+        sub,
+        "Barriers and the interventions that address them",
+        "Left: interventions; right: barrier types. A barrier with no edge is one nobody addresses.",
+        layout(sub, bipartite=interventions),
+    )
+
+
+def make(
+    graph: nx.MultiDiGraph, kind: str, focus: str | None = None, country_code: str | None = None
+) -> Diagram:
+    """The diagram the CLI asks for: overview, ego (needs ``focus``), country (needs a code) or barriers."""
+    from kg.network.analysis import resolve
+
+    if kind == "ego" or (focus and kind == "overview"):
+        if not focus:
+            raise ParameterError("--kind ego needs --focus ORG (an IRI, CURIE or label)")
+        return ego_diagram(graph, resolve(graph, focus))
+    if kind == "country" or (country_code and kind == "overview"):
+        if not country_code:
+            raise ParameterError(
+                f"--kind country needs --country CODE; known: {', '.join(country_codes(graph))}"
+            )
+        return country(graph, country_code)
+    if kind == "barriers":
+        return barriers(graph)
+    if kind == "overview":
+        return overview(graph)
+    raise ParameterError(f"unknown diagram kind {kind!r}; choose one of {', '.join(KINDS)}")
+
+
+def all_diagrams(graph: nx.MultiDiGraph) -> list[tuple[str, Diagram]]:
+    """Every diagram the build publishes, with a file stem each, in a stable order."""
+    found: list[tuple[str, Diagram]] = [("overview", overview(graph)), ("barriers", barriers(graph))]
+    for code in country_codes(graph):
+        found.append((f"country-{code.lower()}", country(graph, code)))
+    organisations = sorted(
+        n for n, d in graph.nodes(data=True) if d["type"] == "organisation" and graph.degree(n)
+    )
+    for node in organisations:
+        slug = node.rstrip("/").rsplit("/", 1)[-1]
+        stem = f"ego-{slug}"
+        if any(stem == s for s, _ in found):
+            stem = f"ego-{slug}-{len(found)}"
+        found.append((stem, ego_diagram(graph, node)))
+    return found

@@ -1,0 +1,172 @@
+"""A remote SPARQL 1.1 endpoint as a query engine, through SPARQLWrapper.
+
+:class:`RemoteGraph` answers ``select_json`` like the embedded store, so every saved query, its
+parameters and its output formats work unchanged against Oxigraph server, Fuseki, GraphDB, QLever
+or Virtuoso. It only reads: updates are refused before anything is sent. The endpoint is
+expected to treat its default graph as the union of the named graphs, as the embedded store
+does (docs/scaling.md says how to switch that on for each server).
+"""
+
+from __future__ import annotations
+
+import ast
+import http.client
+import urllib.error
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, RemoteError
+from kg.remote.retry import TRANSIENT_STATUSES, RetryPolicy, retry_after_seconds
+from kg.remote.values import Term, query_form, with_values
+
+if TYPE_CHECKING:
+    from kg.results import Results
+
+
+def default_user_agent() -> str:
+    """Says who is asking, so that the operator of a public endpoint can tell and reach us."""
+    from SPARQLWrapper import __version__ as wrapper_version
+
+    from kg import __version__
+
+    return (
+        f"refugee-access-kg/{__version__} (knowledge-graph client; +https://w3id.org/refugee-access) "
+        f"SPARQLWrapper/{wrapper_version}"
+    )
+
+
+class _Transient(Exception):
+    """A failure worth retrying, with the wait the server asked for (if any)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _server_text(err: Exception | bytes) -> str:
+    """The server's own explanation (a body, or one inside a SPARQLWrapper exception), on one short line."""
+    if isinstance(err, bytes):
+        text = err.decode("utf-8", "replace")
+    else:  # SPARQLWrapper keeps the body only as the repr of bytes after "Response:"
+        text = str(err)
+        body = text.partition("Response:\n")[2]
+        if body:
+            try:
+                decoded = ast.literal_eval(body)
+                text = decoded.decode("utf-8", "replace") if isinstance(decoded, bytes) else str(decoded)
+            except (ValueError, SyntaxError):
+                text = body
+    return " ".join(text.split())[:500]
+
+
+class RemoteGraph:
+    """A read-only SPARQL endpoint that runs saved queries like the embedded graph.
+
+    >>> import kg
+    >>> remote = RemoteGraph("http://localhost:7878/query")
+    >>> kg.query("who-engages-mid-level-officials", remote)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        timeout: float = 30,
+        user_agent: str | None = None,
+        auth: tuple[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.user_agent = user_agent or default_user_agent()
+        self.auth = auth
+        self.retry = retry or RetryPolicy()
+
+    def __repr__(self) -> str:
+        return f"RemoteGraph({self.endpoint!r})"
+
+    def select_json(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bytes:
+        """Run a SELECT or ASK with its parameters in a VALUES block; SPARQL 1.1 results JSON."""
+        from SPARQLWrapper import ASK, JSON, SELECT
+
+        body, media_type = self._run(with_values(sparql, bindings or {}), JSON, (SELECT, ASK))
+        if "json" not in media_type:
+            answered = media_type or "no media type"
+            raise RemoteError(f"{self.endpoint} answered with {answered}, not SPARQL JSON")
+        return body
+
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results:
+        """Like :meth:`select_json`, parsed into rows of RDF terms (as ``KnowledgeGraph.select``)."""
+        from kg.results import Results
+
+        return Results.from_json(self.select_json(sparql, bindings))
+
+    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT and parse the triples it returns (blank nodes keep their labels per answer)."""
+        from SPARQLWrapper import CONSTRUCT, TURTLE
+
+        body, media_type = self._run(with_values(sparql, bindings or {}), TURTLE, (CONSTRUCT,))
+        rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+        try:
+            return list(ox.parse(body, format=rdf_format))
+        except SyntaxError as err:
+            raise RemoteError(f"{self.endpoint} sent RDF that cannot be read: {err}") from None
+
+    def _run(self, sparql: str, return_format: str, allowed: tuple[str, ...]) -> tuple[bytes, str]:
+        """Send one query with retries; the body and its media type."""
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.endpoint, agent=self.user_agent)
+        wrapper.setMethod(POST)  # saved queries are long; POST has no URL length limit
+        wrapper.setTimeout(int(max(1, self.timeout)))
+        wrapper.setReturnFormat(return_format)
+        wrapper.setQuery(sparql)
+        form = query_form(sparql)
+        if form not in allowed:
+            raise QueryError(f"expected a {' or '.join(allowed)} query, got {form or 'no query form'}")
+        wrapper.queryType = form  # decides the Accept header and that this is a query, not an update
+        if self.auth:
+            wrapper.setCredentials(*self.auth)
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(wrapper)
+            except _Transient as err:
+                attempt += 1
+                self.retry.wait(attempt, str(err), err.retry_after)
+
+    def _attempt(self, wrapper: Any) -> tuple[bytes, str]:
+        """One request; transient failures raise _Transient, the rest RemoteError."""
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
+
+        where = self.endpoint
+        try:
+            result = wrapper.query()
+            body = result.response.read()
+            media_type = result.response.headers.get("Content-Type", "").split(";")[0].strip()
+            return body, media_type
+        except Unauthorized:
+            raise RemoteError(f"{where} refused the credentials (HTTP 401); give --auth USER:PASS") from None
+        except SPARQLWrapperException as err:  # 400, 404, 414, 500: the server said why
+            raise RemoteError(f"{where} refused the query: {_server_text(err)}") from None
+        except urllib.error.HTTPError as err:
+            detail = f"{where} answered HTTP {err.code} {err.reason}"
+            if err.code in TRANSIENT_STATUSES:
+                raise _Transient(detail, retry_after_seconds(err.headers.get("Retry-After"))) from None
+            raise RemoteError(f"{detail}: {_server_text(err.read())}") from None
+        except TimeoutError:
+            raise RemoteError(f"{where} gave no answer within {self.timeout:g} s") from None
+        except urllib.error.URLError as err:
+            if isinstance(err.reason, TimeoutError):
+                raise RemoteError(f"{where} gave no answer within {self.timeout:g} s") from None
+            raise _Transient(f"cannot reach {where} ({_reason(err.reason)})") from None
+        except (ConnectionError, http.client.HTTPException) as err:
+            raise _Transient(f"the connection to {where} broke ({_reason(err)})") from None
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    return str(reason) or type(reason).__name__

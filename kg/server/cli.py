@@ -1,0 +1,61 @@
+"""``kg serve``: publish the graph over HTTP (SPARQL endpoint, linked data, pages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli import DATA_OPTION
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@DATA_OPTION
+@click.option(
+    "--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds a query may run."
+)
+@click.option(
+    "--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows returned at most."
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), help="Queries that may run at once (default: 2 to 4 by CPUs)."
+)
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Output folder of `kg build` to serve as well (its diagrams and documentation).",
+)
+def serve(
+    host: str,
+    port: int,
+    data: tuple[Path, ...],
+    timeout: float,
+    max_rows: int,
+    workers: int | None,
+    site: Path | None,
+) -> None:
+    """Serve the graph: SPARQL 1.1 endpoint, dereferenceable IRIs, dataset description and pages.
+
+    Read-only, with a time limit and a row cap per query; nothing a request asks for reaches the
+    network. Extra --data files (Turtle, TriG, N-Quads) are served together with the shipped graph.
+    """
+    import dataclasses
+
+    import uvicorn
+
+    from kg.load import load
+    from kg.server.app import create_app
+    from kg.server.settings import Settings
+
+    settings = Settings(timeout=timeout, max_rows=max_rows, site=site.resolve() if site else None)
+    if workers:
+        settings = dataclasses.replace(settings, workers=workers)
+    graph = load(data)
+    click.echo(f"serving {len(graph)} statements on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    uvicorn.run(create_app(graph, settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    serve()

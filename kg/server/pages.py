@@ -1,0 +1,228 @@
+"""Pages for people: the saved-query catalogue (a form per query, results, downloads, the query
+text), the ontology documentation, the diagrams, and the home page.
+
+Saved queries run through the core path (:func:`kg.query.run_saved`) with an engine that sends
+every SELECT to the time-limited workers. Answers are cached by query and parameters.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from kg.catalogue import SavedQuery, catalogue
+from kg.query import run_saved
+from kg.resources import package_file
+from kg.results import Results
+from kg.server.limits import TRUNCATED_HEADER
+from kg.server.pool import CappedEngine
+from kg.server.state import ServerState, state_of
+from kg.server.view import term_view
+
+#: download suffix → (results format, media type)
+DOWNLOADS = {
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "tsv": ("tsv", "text/tab-separated-values; charset=utf-8"),
+    "json": ("json", "application/sparql-results+json"),
+    "xml": ("xml", "application/sparql-results+xml"),
+}
+DIAGRAM_SUFFIXES = (".html", ".svg", ".png")
+
+
+@dataclass(frozen=True)
+class Answer:
+    results: Results
+    truncated: bool
+
+
+def _saved(name: str) -> SavedQuery:
+    saved = catalogue().get(name)
+    if saved is None:
+        raise HTTPException(404)
+    return saved
+
+
+def answer(state: ServerState, name: str, params: Mapping[str, str]) -> Answer:
+    engine = CappedEngine(state.pool)
+    results = run_saved(engine, name, params)
+    return Answer(results, engine.truncated)
+
+
+async def cached_answer(state: ServerState, name: str, params: Mapping[str, str]) -> Answer:
+    key = ("saved", name, tuple(sorted(params.items())))
+    found: Answer | None = state.cache.get(key)
+    if found is None:
+        found = await state.blocking(answer, state, name, params)
+        state.cache.put(key, found, 2 * len(found.results.raw) + 256)
+    return found
+
+
+async def home(request: Request) -> Response:
+    state = state_of(request)
+    return state.render(request, "home.html", queries=catalogue())
+
+
+async def catalogue_page(request: Request) -> Response:
+    return state_of(request).render(request, "catalogue.html", queries=catalogue())
+
+
+async def saved_query(request: Request) -> Response:
+    state = state_of(request)
+    name: str = request.path_params["name"]
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix in DOWNLOADS:
+        return await download(request, state, _saved(stem), suffix)
+    saved = _saved(name)
+    known = {p.name for p in saved.parameters}
+    given = {k: v for k, v in request.query_params.items() if k in known and v.strip()}
+    missing = [p.name for p in saved.parameters if p.required and p.name not in given]
+    result = None if missing else await cached_answer(state, saved.name, given)
+    response = state.render(
+        request,
+        "query.html",
+        saved=saved,
+        given=given,
+        missing=missing if given or request.query_params else [],
+        result=result,
+        query_string=request.url.query,
+    )
+    if result is not None and result.truncated:
+        response.headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
+    return response
+
+
+async def download(request: Request, state: ServerState, saved: SavedQuery, suffix: str) -> Response:
+    """The answer as a file; parameters come from the query string, unknown ones are errors."""
+    fmt, media = DOWNLOADS[suffix]
+    params = dict(request.query_params)
+    key = ("download", saved.name, fmt, tuple(sorted(params.items())))
+    cached: tuple[bytes, bool] | None = state.cache.get(key)
+    if cached is None:
+        result = await cached_answer(state, saved.name, params)
+        cached = (result.results.serialize(fmt), result.truncated)
+        state.cache.put(key, cached, len(cached[0]) + 128)
+    body, truncated = cached
+    headers = {"Content-Disposition": f'inline; filename="{saved.name}.{suffix}"'}
+    if truncated:
+        headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
+    return Response(body, media_type=media, headers=headers)
+
+
+def _ontology_rows(state: ServerState) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    engine = CappedEngine(state.pool)
+    terms_query = package_file("server", "sparql", "ontology-terms.rq").read_text(encoding="utf-8")
+    schemes_query = package_file("server", "sparql", "concept-schemes.rq").read_text(encoding="utf-8")
+    terms = Results.from_json(engine.select_json(terms_query, {})).rows
+    schemes = Results.from_json(engine.select_json(schemes_query, {})).rows
+    return terms, schemes
+
+
+def _group_terms(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Kind → terms; a term with several parents appears once, its parents listed."""
+    kinds: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        term = row["term"]
+        entry = kinds.setdefault(str(row["kind"].value), {}).setdefault(
+            term.value,
+            {
+                "anchor": term.value.rpartition("#")[2],
+                "label": row["label"].value if "label" in row else "",
+                "definition": row["definition"].value if "definition" in row else "",
+                "parents": {},
+                "domains": {},
+                "ranges": {},
+            },
+        )
+        for column, bucket in (("parent", "parents"), ("domain", "domains"), ("range", "ranges")):
+            if column in row:
+                entry[bucket][row[column].value] = term_view(row[column])
+    return {kind: list(terms.values()) for kind, terms in sorted(kinds.items())}
+
+
+def _group_schemes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    schemes: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        scheme = row["scheme"]
+        entry = schemes.setdefault(
+            scheme.value,
+            {
+                "view": term_view(scheme, row["schemeTitle"].value if "schemeTitle" in row else None),
+                "concepts": {},
+            },
+        )
+        if "concept" in row:
+            concept = row["concept"]
+            label = row["label"].value if "label" in row else None
+            entry["concepts"].setdefault(
+                concept.value,
+                {
+                    "view": term_view(concept, label),
+                    "broader": term_view(row["broader"]) if "broader" in row else None,
+                },
+            )
+    return [{"view": s["view"], "concepts": list(s["concepts"].values())} for s in schemes.values()]
+
+
+async def ontology(request: Request) -> Response:
+    state = state_of(request)
+    key = ("ontology-page",)
+    grouped = state.cache.get(key)
+    if grouped is None:
+        terms, schemes = await state.blocking(_ontology_rows, state)
+        grouped = (_group_terms(terms), _group_schemes(schemes))
+        state.cache.put(key, grouped, 1024 * (len(terms) + len(schemes)))
+    kinds, schemes = grouped
+    return state.render(request, "ontology.html", kinds=kinds, schemes=schemes)
+
+
+def _network_diagrams(state: ServerState) -> dict[str, Any]:
+    """Stem → diagram, drawn once from the graph (through the workers) by kg.network."""
+    if "diagrams" not in state.memo:
+        if importlib.util.find_spec("kg.network") is None:
+            state.memo["diagrams"] = {}
+        else:
+            from kg.network.diagrams import all_diagrams
+            from kg.network.projection import project
+
+            state.memo["diagrams"] = dict(all_diagrams(project(CappedEngine(state.pool))))
+    found: dict[str, Any] = state.memo["diagrams"]
+    return found
+
+
+def _site_diagrams(state: ServerState) -> list[str]:
+    """Diagrams a build wrote into the served site folder, as paths relative to it."""
+    site = state.settings.site
+    folder = site / "diagrams" if site is not None else None
+    if site is None or folder is None or not folder.is_dir():
+        return []
+    return [p.relative_to(site).as_posix() for p in sorted(folder.rglob("*")) if p.suffix in DIAGRAM_SUFFIXES]
+
+
+async def diagrams(request: Request) -> Response:
+    state = state_of(request)
+    drawn = await state.blocking(_network_diagrams, state)
+    listed = [(stem, getattr(d, "title", stem)) for stem, d in drawn.items()]
+    return state.render(request, "diagrams.html", drawn=listed, files=_site_diagrams(state))
+
+
+async def diagram(request: Request) -> Response:
+    """One diagram page (self-contained HTML with its script inline; served sandboxed)."""
+    state = state_of(request)
+    stem: str = request.path_params["stem"]
+    key = ("diagram", stem)
+    html: str | None = state.cache.get(key)
+    if html is None:
+        drawn = await state.blocking(_network_diagrams, state)
+        if stem not in drawn:
+            raise HTTPException(404)
+        from kg.network.diagrams import render_html
+
+        html = await state.blocking(render_html, drawn[stem])
+        state.cache.put(key, html, len(html))
+    return HTMLResponse(html)

@@ -1,0 +1,171 @@
+"""Query worker processes: the time limit and the bound on concurrent queries.
+
+Oxigraph's Python query cannot be interrupted, and a query's solutions are produced lazily while
+they are read, so a time limit must cover evaluation and serialization together. Each query runs
+in a worker process; when it passes the limit the worker is killed (which always works) and a
+fresh one is started in the background. One worker runs one query, so the number of workers is
+the number of queries running at once; other requests wait in a bounded queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from kg.errors import KGError, QueryError
+from kg.load import LoadedFile
+from kg.server.settings import Settings
+from kg.server.worker import Answer, ProtocolJob, SelectJob, Term, serve
+
+log = logging.getLogger("kg.server")
+
+
+class QueryTimeout(QueryError):
+    """The query ran past the time limit and was stopped."""
+
+    http_status = 503
+
+
+class Busy(KGError):
+    """Every worker is busy and the waiting line is full."""
+
+    http_status = 503
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    isolated: bool = False
+
+
+@dataclass
+class WorkerPool:
+    """A fixed number of worker processes, each holding the graph loaded from ``files``."""
+
+    files: list[LoadedFile]
+    settings: Settings
+    _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue)
+    _waiting: threading.BoundedSemaphore | None = None
+    _closed: bool = False
+    isolated: bool = False
+
+    def start(self) -> None:
+        """Start every worker and wait until all have loaded the graph."""
+        self._waiting = threading.BoundedSemaphore(self.settings.workers + self.settings.max_waiting)
+        workers = [self._spawn() for _ in range(self.settings.workers)]
+        for worker in workers:
+            self._await_ready(worker)
+            self._idle.put(worker)
+        self.isolated = all(w.isolated for w in workers)
+
+    def _spawn(self) -> _Worker:
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=serve,
+            args=(child, self.files, self.settings.max_rows, self.settings.worker_memory),
+            daemon=True,
+            name="kg-query-worker",
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    @staticmethod
+    def _await_ready(worker: _Worker) -> None:
+        if not worker.conn.poll(120):
+            worker.process.kill()
+            raise RuntimeError("a query worker did not start within 120 s")
+        status, detail = worker.conn.recv()
+        if status != "ready":
+            raise KGError(f"a query worker could not load the graph: {detail}")
+        worker.isolated = bool(detail)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and put a fresh one in its place (in the background: loading takes a moment)."""
+        worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+
+        def restart() -> None:
+            if self._closed:
+                return
+            fresh = self._spawn()
+            try:
+                self._await_ready(fresh)
+            except Exception:
+                log.exception("a replacement query worker failed to start")
+                fresh.process.kill()
+                return
+            self._idle.put(fresh)
+
+        threading.Thread(target=restart, name="kg-worker-restart", daemon=True).start()
+
+    def run(self, job: ProtocolJob | SelectJob) -> Answer:
+        """Run one job within the time limit (blocking: call it from a thread)."""
+        assert self._waiting is not None, "start() the pool first"
+        if not self._waiting.acquire(blocking=False):
+            raise Busy("the server is answering as many queries as it can; try again shortly")
+        try:
+            try:
+                worker = self._idle.get(timeout=self.settings.timeout)
+            except queue.Empty:
+                raise Busy("no query worker became free in time; try again shortly") from None
+            return self._run_on(worker, job)
+        finally:
+            self._waiting.release()
+
+    def _run_on(self, worker: _Worker, job: ProtocolJob | SelectJob) -> Answer:
+        limit = self.settings.timeout
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(limit):
+                self._replace(worker)
+                raise QueryTimeout(f"the query ran longer than the time limit of {limit:g} s and was stopped")
+            reply: tuple[Any, ...] = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise QueryError("the query stopped its worker (too much memory?); try a smaller query") from None
+        self._idle.put(worker)
+        if reply[0] == "ok":
+            answer: Answer = reply[1]
+            return answer
+        _, status, message = reply
+        error = QueryError(message)
+        error.http_status = status
+        raise error
+
+    def select_json(self, sparql: str, bindings: dict[str, Term] | None = None) -> bytes:
+        """The core Engine protocol, so kg.query.run_saved runs through the pool (rows capped)."""
+        return self.run(SelectJob(sparql, bindings or {})).body
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            worker.conn.close()
+            worker.process.kill()
+            worker.process.join(5)
+
+
+class CappedEngine:
+    """An Engine for one request: runs through the pool and remembers whether rows were cut off."""
+
+    def __init__(self, pool: WorkerPool) -> None:
+        self.pool = pool
+        self.truncated = False
+
+    def select_json(self, sparql: str, bindings: dict[str, Term] | None = None) -> bytes:
+        answer = self.pool.run(SelectJob(sparql, bindings or {}))
+        self.truncated = self.truncated or answer.truncated
+        return answer.body

@@ -1,0 +1,133 @@
+"""The CLI contract: each subcommand, its help, and its answers to bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, run_kg
+
+MALFORMED = FIXTURES / "core" / "malformed.ttl"
+INCOMPLETE = FIXTURES / "core" / "incomplete-intervention.ttl"
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["export"]])
+def test_help(command: list[str]) -> None:
+    result = run_kg(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout
+
+
+def test_validate_shipped_graph_conforms() -> None:
+    result = run_kg("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Conforms" in result.stdout
+
+
+def test_malformed_turtle_names_file_and_line() -> None:
+    result = run_kg("validate", str(MALFORMED))
+    assert result.returncode == 2
+    # The missing ';' makes the parser fail on line 6, where `ra:status` follows the label.
+    assert f"{MALFORMED}:6:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_violation_exits_1_and_names_entity_and_rule() -> None:
+    result = run_kg("validate", str(INCOMPLETE))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Incomplete programme" in result.stdout
+    assert "incomplete-intervention.ttl" in result.stdout
+    assert "InterventionShape" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_violation_report_as_json() -> None:
+    result = run_kg("validate", "--format", "json", str(INCOMPLETE))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    focus = {r["focus"] for r in report["results"]}
+    assert "https://w3id.org/refugee-access/id/case/incomplete/intervention" in focus
+
+
+def test_missing_file() -> None:
+    result = run_kg("validate", "no-such-draft.ttl")
+    assert result.returncode == 2
+    assert "no-such-draft.ttl: no such file" in result.stderr
+
+
+def test_unknown_query_name_suggests() -> None:
+    result = run_kg("query", "who-engages-mid-level-official")
+    assert result.returncode == 2
+    assert "who-engages-mid-level-officials" in result.stderr
+
+
+def test_malformed_parameter() -> None:
+    result = run_kg("query", "who-engages-mid-level-officials", "--param", "no-equals-sign")
+    assert result.returncode == 2
+    assert "KEY=VALUE" in result.stderr
+
+
+def test_unknown_parameter() -> None:
+    result = run_kg("query", "who-engages-mid-level-officials", "--param", "colour=blue")
+    assert result.returncode == 2
+    assert "has no parameter 'colour'" in result.stderr
+
+
+def test_query_list_shows_titles() -> None:
+    result = run_kg("query", "--list")
+    assert result.returncode == 0
+    assert "who-engages-mid-level-officials" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "markdown", "table"])
+def test_query_formats(fmt: str) -> None:
+    result = run_kg("query", "who-engages-mid-level-officials", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    # RefugePoint is the one organisation the sources show engaging mid-level officials (seed 000).
+    assert "RefugePoint" in result.stdout
+    if fmt == "json":
+        assert json.loads(result.stdout)["head"]["vars"]
+
+
+def test_export_to_file(tmp_path: Path) -> None:
+    out = tmp_path / "graph.trig"
+    result = run_kg("export", "--format", "trig", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert b"GRAPH" in out.read_bytes() or b"{" in out.read_bytes()
+
+
+def test_export_unknown_format() -> None:
+    result = run_kg("export", "--format", "rdfxml")
+    assert result.returncode == 2
+
+
+def test_build_and_failed_build_keeps_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    first = run_kg("build", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    for expected in ["index.html", "dumps/refugee-access.ttl", "queries/who-engages-mid-level-officials.csv"]:
+        assert (out / expected).is_file(), expected
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    failed = run_kg("build", "--out", str(out), "--data", str(INCOMPLETE))
+    assert failed.returncode == 1
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name != "dist"], "temporary folders left behind"
+
+    broken = run_kg("build", "--out", str(out), "--data", str(MALFORMED))
+    assert broken.returncode == 2
+    assert {p.relative_to(out) for p in out.rglob("*") if p.is_file()} == set(before)
+
+
+def test_data_option_adds_a_draft(tmp_path: Path) -> None:
+    draft = tmp_path / "draft"
+    shutil.copytree(FIXTURES / "core", draft)
+    (draft / "malformed.ttl").unlink()
+    result = run_kg("export", "--format", "nquads", "--data", str(draft))
+    assert result.returncode == 0, result.stderr
+    assert "Incomplete programme" in result.stdout

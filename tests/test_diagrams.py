@@ -1,0 +1,192 @@
+"""Diagrams in a real headless Chromium: complete, drawn, offline, and safe with hostile labels."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.load import load
+from kg.network.diagrams import all_diagrams, render_html
+from kg.network.projection import project
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "network"
+HOSTILE = FIXTURES / "hostile.ttl"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Registers the network commands even where kg/cli.py has not listed them yet.
+RUN_CLI = (
+    "from kg.cli import main, LAZY_COMMANDS; "
+    "LAZY_COMMANDS.setdefault('network', 'kg.network.cli:network'); main()"
+)
+
+
+def kg_network(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", RUN_CLI, "network", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, dict[str, tuple[int, int]]]]:
+    """Every diagram of the shipped graph plus two hostile ones, served on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("diagrams")
+    expected: dict[str, tuple[int, int]] = {}
+    for stem, diagram in all_diagrams(project(load())):
+        (folder / f"{stem}.html").write_text(render_html(diagram), encoding="utf-8")
+        expected[stem] = (diagram.graph.number_of_nodes(), diagram.graph.number_of_edges())
+    for kind, extra in (("overview", []), ("country", ["--country", "KE"])):
+        done = kg_network(
+            "--kind", kind, *extra, "--data", str(HOSTILE), "-o", str(folder / f"hostile-{kind}.html")
+        )
+        assert done.returncode == 0, done.stderr
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", folder, expected
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Recorder:
+    """Every request, dialog and console message of a page; requests off 127.0.0.1 are refused."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.console: list[str] = []
+        page.route("**/*", self._route)
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+
+    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        self.requests.append(url)
+        if url.startswith("http://127.0.0.1:") or url.startswith("data:"):
+            route.continue_()
+        else:
+            route.abort()
+
+
+def open_page(browser, url: str):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    recorder = Recorder(page)
+    page.add_init_script("window.alert = window.confirm = window.prompt = (m) => console.log('DIALOG ' + m);")
+    page.goto(url)
+    page.wait_for_function("document.body.hasAttribute('data-drawn')", timeout=30_000)
+    return page, recorder
+
+
+def not_blank(png: bytes) -> bool:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20) or []
+    inked = sum(count for count, rgb in colours if sum(rgb) < 3 * 235)
+    return len(colours) > 5 and inked > 0.002 * image.width * image.height
+
+
+def test_every_diagram_renders_all_nodes_and_edges_offline(site, browser) -> None:
+    base, _, expected = site
+    assert {"overview", "barriers", "country-ke", "country-kz", "country-rs", "ego-refugepoint"} <= set(
+        expected
+    )
+    for stem, (nodes, edges) in expected.items():
+        page, recorder = open_page(browser, f"{base}/{stem}.html")
+        shown = page.evaluate("[window.kgNetwork.nodes.length, window.kgNetwork.edges.length]")
+        assert shown == [nodes, edges], stem
+        assert nodes > 1 and edges > 0, stem
+        assert not_blank(page.locator("#network").screenshot()), stem
+        assert all(u.startswith(base) or u.startswith("data:") for u in recorder.requests), recorder.requests
+        assert not recorder.dialogs and not [c for c in recorder.console if "error" in c], recorder.console
+        page.close()
+
+
+def test_hostile_labels_show_as_text_and_run_nothing(site, browser) -> None:
+    base, folder, _ = site
+    for stem in ("hostile-overview", "hostile-country"):
+        html = (folder / f"{stem}.html").read_text(encoding="utf-8")
+        assert "<img src=x" not in html and "<script>alert" not in html
+        page, recorder = open_page(browser, f"{base}/{stem}.html")
+        node = "https://w3id.org/refugee-access/id/case/hostile-fixture/organisation"
+        label = page.evaluate(f"window.kgNetwork.nodes.get('{node}').label")
+        assert label == "<img src=x onerror=alert(1)>"
+        # the label is an option of the select control, as text
+        assert page.locator("#node-select option", has_text="<img src=x onerror=alert(1)>").count() == 1
+        # hover the node: its tooltip shows the description as literal text, no element inside
+        page.evaluate(f"window.kgNetwork.network.focus('{node}', {{scale: 1.5}})")
+        x, y = page.evaluate(
+            f"(() => {{ const n = window.kgNetwork.network; const p = n.canvasToDOM(n.getPosition('{node}'));"
+            " const r = document.getElementById('network').getBoundingClientRect();"
+            " return [p.x + r.left, p.y + r.top]; })()"
+        )
+        page.mouse.move(x, y)
+        tooltip = page.locator("div.vis-tooltip")
+        tooltip.wait_for(state="visible", timeout=5_000)
+        assert 'href="https://example.org/"' in tooltip.inner_text()
+        assert "<img src=x onerror=console.error('xss')>" in tooltip.inner_text()
+        assert tooltip.locator("a, img, script").count() == 0
+        assert page.locator("img").count() == 0
+        page.wait_for_timeout(300)
+        assert not recorder.dialogs
+        assert not [c for c in recorder.console if "DIALOG" in c or "xss" in c or "error" in c], (
+            recorder.console
+        )
+        assert all(u.startswith(base) or u.startswith("data:") for u in recorder.requests), recorder.requests
+        page.close()
+
+
+def test_static_images_are_written(tmp_path: Path) -> None:
+    png, svg, html = tmp_path / "ke.png", tmp_path / "ke.svg", tmp_path / "ke.html"
+    done = kg_network(
+        "--country", "KE", "--data", str(HOSTILE), "-o", str(html), "--png", str(png), "--svg", str(svg)
+    )
+    assert done.returncode == 0, done.stderr
+    assert png.read_bytes().startswith(b"\x89PNG") and not_blank(png.read_bytes())
+    text = svg.read_text(encoding="utf-8")
+    assert text.lstrip().startswith(("<?xml", "<svg")) and "RefugePoint" in text
+    assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_same_graph_gives_same_bytes(tmp_path: Path) -> None:
+    outputs = []
+    for i in range(2):
+        files = [tmp_path / f"{i}.html", tmp_path / f"{i}.svg", tmp_path / f"{i}.png"]
+        done = kg_network(
+            "--kind", "barriers", "-o", str(files[0]), "--svg", str(files[1]), "--png", str(files[2])
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append([f.read_bytes() for f in files])
+    assert outputs[0] == outputs[1]

@@ -1,0 +1,71 @@
+"""The gap map: matrices that agree with the sources, written as CSV and safe, self-contained HTML."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import kg
+from kg.gapmap import ADDRESSED, write_gapmap
+from kg.load import KnowledgeGraph
+
+BARRIER = "https://w3id.org/refugee-access/concept/barrier/"
+
+HOSTILE_CASE = """
+@prefix ra: <https://w3id.org/refugee-access/def#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.org/type> a skos:Concept ; skos:prefLabel "<script>alert(1)</script>"@en ;
+    ra:accessDimension <https://w3id.org/refugee-access/concept/dimension/affordability> .
+<https://example.org/barrier> a ra:Barrier ; rdfs:label "x"@en ; ra:barrierType <https://example.org/type> ;
+    dcterms:spatial <https://w3id.org/refugee-access/id/place/kenya> .
+"""
+
+
+def _matrix(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return {row["barrier type IRI"]: row for row in csv.DictReader(f)}
+
+
+def test_barriers_by_country_follow_the_sources(shipped: KnowledgeGraph, tmp_path: Path) -> None:
+    paths = write_gapmap(shipped, tmp_path)
+    assert sorted(p.name for p in paths) == [
+        "gapmap-barriers-by-country.csv",
+        "gapmap-barriers-by-strategy.csv",
+        "gapmap.html",
+    ]
+    by_country = _matrix(tmp_path / "gapmap-barriers-by-country.csv")
+    # Kenya (000): affordable care and politicisation are addressed; WHO/Europe's interpreters are not.
+    assert by_country[BARRIER + "unaffordable-care"]["Kenya"] == ADDRESSED
+    assert by_country[BARRIER + "politicisation"]["Kenya"] == ADDRESSED
+    assert by_country[BARRIER + "interpreter-shortage"]["Kenya"] != ADDRESSED
+    assert by_country[BARRIER + "lack-of-legal-support"]["Kenya"] != ADDRESSED
+    # Serbia (003) addresses legal status, Kazakhstan (001) temporary residence; not each other's.
+    assert by_country[BARRIER + "legal-status"]["Serbia"] == ADDRESSED
+    assert by_country[BARRIER + "temporary-residence"]["Kazakhstan"] == ADDRESSED
+    assert by_country[BARRIER + "temporary-residence"]["Serbia"] == "addressed elsewhere only"
+
+
+def test_barriers_by_strategy_follow_the_sources(shipped: KnowledgeGraph, tmp_path: Path) -> None:
+    write_gapmap(shipped, tmp_path)
+    by_strategy = _matrix(tmp_path / "gapmap-barriers-by-strategy.csv")
+    # Kenya (000): the official's reluctance was overcome by interest alignment.
+    assert by_strategy[BARRIER + "official-reluctance"]["interest alignment"] == "1"
+    # Kazakhstan (001): staff turnover met by relationship building, not by training.
+    assert by_strategy[BARRIER + "staff-turnover"]["relationship building"] == "1"
+    assert by_strategy[BARRIER + "staff-turnover"]["vocational training"] == ""
+
+
+def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
+    extra = tmp_path / "hostile.ttl"
+    extra.write_text(HOSTILE_CASE, encoding="utf-8")
+    graph = kg.load([extra])
+    html = next(p for p in write_gapmap(graph, tmp_path / "out") if p.suffix == ".html").read_text(
+        encoding="utf-8"
+    )
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not re.search(r"<(script|link|img|iframe)\b", html)  # nothing loaded from anywhere
+    assert 'class="gap-here"' in html  # documented in Kenya, addressed nowhere

@@ -1,0 +1,114 @@
+"""The network projection and its analyses, checked against what the source documents say."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kg.load import KnowledgeGraph
+from kg.network import analysis
+from kg.network.projection import project
+
+KENYA = "https://w3id.org/refugee-access/id/case/kenya-nhif-refugee-enrolment/"
+KAZAKHSTAN = "https://w3id.org/refugee-access/id/case/kazakhstan-red-crescent-social-assistance/"
+WHO_SERBIA = "https://w3id.org/refugee-access/id/organisation/who-country-office-serbia"
+RUN_CLI = (
+    "from kg.cli import main, LAZY_COMMANDS; "
+    "LAZY_COMMANDS.setdefault('analyze', 'kg.network.cli:analyze'); main()"
+)
+
+
+@pytest.fixture(scope="module")
+def network(shipped: KnowledgeGraph):
+    return project(shipped)
+
+
+def test_nodes_are_typed(network) -> None:
+    types = {d["type"] for _, d in network.nodes(data=True)}
+    assert types == {
+        "organisation",
+        "government",
+        "official",
+        "intervention",
+        "barrier",
+        "population",
+        "place",
+        "scheme",
+    }
+    assert network.nodes[KENYA + "refugepoint"]["type"] == "organisation"
+    assert network.nodes[KENYA + "mid-level-official"]["type"] == "official"
+    assert network.nodes[KENYA + "national-health-insurance-scheme"]["type"] == "scheme"
+
+
+def test_engagement_is_an_edge_with_level_rank_mode_and_source(network) -> None:
+    # 000: RefugePoint worked behind the scenes with a mid-level official of Nairobi's county bureaucracy
+    edges = network.get_edge_data(KENYA + "refugepoint", KENYA + "mid-level-official")
+    (edge,) = [e for e in edges.values() if e["relation"] == "ra:Engagement"]
+    assert edge["rank"] == "rank:mid-level"
+    assert edge["level"] == "level:county"
+    assert edge["mode"] == "strategy:behind-the-scenes-engagement"
+    assert edge["graph"].endswith("/graph/kenya-nhif-refugee-enrolment")
+    assert edge["source"].endswith("/source/urban-refugees-engaging-officials-kenya")
+
+
+def test_brokers_between_refugee_organisations_and_government(network) -> None:
+    # COMPETENCY 15: RefugePoint, RCS RK and the WHO Country Office for Serbia link the two sides
+    table = analysis.brokers(network)
+    linking = table[table.connects.str.contains("government") & (table.betweenness > 0)]
+    for iri in (KENYA + "refugepoint", KAZAKHSTAN + "rcs-rk", WHO_SERBIA):
+        assert iri in set(linking.iri), iri
+    refugepoint = table.set_index("iri").loc[KENYA + "refugepoint"]
+    assert refugepoint.group == "refugee organisations"
+    filtered = analysis.brokers(network, ("refugee organisations", "government"))
+    assert {KENYA + "refugepoint", KAZAKHSTAN + "rcs-rk", WHO_SERBIA} <= set(filtered.iri)
+
+
+def test_path_from_urban_refugees_to_the_insurance_scheme(network) -> None:
+    # 000: RefugePoint worked with a mid-level official to register urban refugees in the scheme
+    start = analysis.resolve(network, "population:urban-refugees")
+    end = analysis.resolve(network, KENYA + "national-health-insurance-scheme")
+    steps = analysis.explain(network, start, end)
+    through = set(steps.to_iri) | set(steps.from_iri)
+    assert KENYA + "refugepoint" in through
+    assert KENYA + "mid-level-official" in through
+    assert all(steps.source.str.len() > 0) and all(steps.relation.str.len() > 0)
+
+
+def test_ego_network_of_refugepoint(network) -> None:
+    sub = analysis.ego(network, KENYA + "refugepoint", radius=1)
+    assert set(sub) == {KENYA + "refugepoint", KENYA + "intervention", KENYA + "mid-level-official"}
+    table = analysis.edge_table(sub)
+    assert "engages" in set(table.relation)
+
+
+def test_communities_keep_each_programme_together(network) -> None:
+    table = analysis.communities(network)
+    assert table["size"].sum() > 0
+    kenya = table[table.members.str.contains("RefugePoint")]
+    assert len(kenya) == 1
+    assert "mid-level official" in kenya.iloc[0].members
+
+
+def test_resolve_reports_ambiguity_and_unknowns(network) -> None:
+    from kg.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="several"):
+        analysis.resolve(network, "urban refugees")  # a population group and an organisation
+    with pytest.raises(ParameterError, match="no entity"):
+        analysis.resolve(network, "no such organisation")
+
+
+def test_analyze_cli_writes_csv() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_CLI, "analyze", "brokers", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    header, *rows = done.stdout.splitlines()
+    assert header.startswith("actor,group,betweenness")
+    assert any(r.startswith("RefugePoint,") for r in rows)
