@@ -72,6 +72,20 @@ def write_ontology_docs(graph: KnowledgeGraph, out: Output) -> None:
     out.add("Model", "Ontology documentation", path)
 
 
+def write_gap_map(graph: KnowledgeGraph, out: Output) -> None:
+    from kg.gapmap import write_gapmap
+
+    for path in write_gapmap(graph, out.folder / "gapmap"):
+        out.add("Gap map", path.name, path)
+
+
+def write_diagrams(graph: KnowledgeGraph, out: Output, previous: Path) -> None:
+    from kg.network import write_all
+
+    for title, path in write_all(graph, out.folder / "network", previous / "network"):
+        out.add("Network diagrams", title, path)
+
+
 def write_index(out: Output) -> None:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -120,6 +134,8 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
         out.add("Model", "Validation report", out.folder / "validation.txt")
         step("dumps", lambda: write_dumps(graph, out))
         step("saved queries", lambda: write_query_answers(graph, out))
+        step("gap map", lambda: write_gap_map(graph, out))
+        step("network diagrams", lambda: write_diagrams(graph, out, target))
         step("ontology documentation", lambda: write_ontology_docs(graph, out))
         step("index", lambda: write_index(out))
         (out.folder / "build.json").write_text(

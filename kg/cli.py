@@ -17,7 +17,14 @@ import click
 from kg.errors import KGError
 
 #: Commands that live beside the code they drive, imported only when used.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "serve": "kg.server.cli:serve",
+    "network": "kg.network.cli:network",
+    "analyze": "kg.network.cli:analyze",
+    "push": "kg.remote.cli:push",
+    "new-case": "kg.curate.cli:new_case",
+    "import-case": "kg.curate.cli:import_case",
+}
 
 DATA_OPTION = click.option(
     "--data",

@@ -8,7 +8,7 @@ an object so that nothing is fetched.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 from kg.errors import InputError
 from kg.load import KnowledgeGraph
 from kg.namespaces import context, prefixes
+from kg.results import Term
 
 #: format name → (Oxigraph format or None for JSON-LD, file suffix, media type)
 FORMATS: dict[str, tuple[ox.RdfFormat | None, str, str]] = {
@@ -29,7 +30,7 @@ FORMATS: dict[str, tuple[ox.RdfFormat | None, str, str]] = {
 }
 
 
-def _key(term: ox.Term | ox.DefaultGraph) -> tuple[int, str]:
+def _key(term: Term | ox.DefaultGraph) -> tuple[int, str]:
     return (0 if isinstance(term, ox.DefaultGraph) else 1, str(term))
 
 
@@ -62,18 +63,18 @@ def export(graph: KnowledgeGraph, fmt: str = "turtle", kinds: tuple[str, ...] = 
         return _jsonld(quads)
     if not rdf_format.supports_datasets:
         triples = sorted({q.triple for q in quads}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
-        return ox.serialize(triples, format=rdf_format, prefixes=_used_prefixes(triples))
-    return ox.serialize(quads, format=rdf_format, prefixes=_used_prefixes(quads))
+        return cast(bytes, ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples)))
+    return cast(bytes, ox.serialize(quads, format=rdf_format, prefixes=used_prefixes(quads)))
 
 
-def _used_prefixes(statements: list[ox.Quad] | list[ox.Triple]) -> dict[str, str]:
+def used_prefixes(statements: list[ox.Quad] | list[ox.Triple]) -> dict[str, str]:
     """Only the prefixes the data uses, so a dump does not declare forty unused ones."""
     iris = {t.value for s in statements for t in (s.subject, s.predicate, s.object) if isinstance(t, ox.NamedNode)}
     namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
     return {p: ns for p, ns in sorted(prefixes().items()) if ns in namespaces}
 
 
-def _rdflib_term(term: ox.Term | ox.DefaultGraph) -> rdflib.term.Node:
+def _rdflib_term(term: Term | ox.DefaultGraph) -> rdflib.term.Node:
     """Oxigraph term → rdflib term, keeping blank-node labels (rdflib's parsers would rename them)."""
     import rdflib
 

@@ -7,10 +7,11 @@ names the file, the line and the column, and nothing half-loaded is kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
@@ -100,7 +101,8 @@ def read_file(store: ox.Store, file: LoadedFile) -> None:
         store.bulk_load(path=str(file.path), format=FORMATS[file.path.suffix], to_graph=target)
     except SyntaxError as err:
         line = f":{err.lineno}:{err.offset}" if err.lineno else ""
-        raise InputError(f"{file.path}{line}: {err.msg}") from None
+        message = re.sub(r"^Parser error (at|between) line \d+[^:]*: ", "", err.msg)
+        raise InputError(f"{file.path}{line}: {message}") from None
     except OSError as err:
         raise InputError(f"{file.path}: cannot read ({err.strerror or err})") from None
 
@@ -164,7 +166,7 @@ class KnowledgeGraph:
         names = self.graphs(*kinds)
         if names:
             buffer = b"".join(
-                self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) for name in names
+                cast(bytes, self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)) for name in names
             )
             graph.parse(data=buffer, format="nt")
         return graph

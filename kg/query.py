@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import pyoxigraph as ox
 
@@ -18,7 +18,7 @@ from kg.catalogue import Parameter, SavedQuery, find
 from kg.errors import ParameterError, QueryError
 from kg.namespaces import expand
 from kg.resources import package_file
-from kg.results import Results
+from kg.results import Results, Term
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,10 +29,10 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 class Engine(Protocol):
     """Anything that answers SELECT/ASK with SPARQL 1.1 results JSON: the local graph or a remote endpoint."""
 
-    def select_json(self, sparql: str, bindings: dict[str, ox.Term] | None = None) -> bytes: ...
+    def select_json(self, sparql: str, bindings: dict[str, Term] | None = None) -> bytes: ...
 
 
-def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, ox.Term]) -> bytes:
+def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, Term]) -> bytes:
     """SELECT or ASK over the union of the store's graphs, as SPARQL 1.1 results JSON."""
     substitutions = {ox.Variable(name): term for name, term in bindings.items()}
     try:
@@ -45,7 +45,7 @@ def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, ox.Term]) ->
         raise QueryError(f"the query cannot be run: {err}") from None
     if isinstance(result, ox.QueryTriples):
         raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
-    return result.serialize(format=ox.QueryResultsFormat.JSON)
+    return cast(bytes, result.serialize(format=ox.QueryResultsFormat.JSON))
 
 
 def _resolve_iri(engine: Engine, value: str, parameter: Parameter) -> ox.NamedNode:
@@ -93,7 +93,7 @@ def _literal(value: str, parameter: Parameter) -> ox.Literal:
 
 def bind(
     engine: Engine, query: SavedQuery, given: Mapping[str, str], lang: str | None = None
-) -> dict[str, ox.Term]:
+) -> dict[str, Term]:
     """Turn user-given values into RDF terms for the query's parameter variables.
 
     Unknown names, values outside an enumeration and missing required values are errors.
@@ -109,7 +109,7 @@ def bind(
             hint = f" Did you mean {close[0]!r}?" if close else ""
             listing = ", ".join(known) or "none"
             raise ParameterError(f"{query.name} has no parameter {name!r}.{hint} Parameters: {listing}.")
-    bound: dict[str, ox.Term] = {}
+    bound: dict[str, Term] = {}
     for parameter in query.parameters:
         value = values.get(parameter.name, parameter.default)
         if value is None:

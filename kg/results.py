@@ -6,7 +6,7 @@ Local and remote engines both answer in SPARQL JSON, so there is one results pat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
@@ -14,11 +14,14 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
+#: Any RDF term a query result or a parameter may hold (pyoxigraph has no base class for them).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 _STANDARD = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
 
 
-def text(term: ox.Term | None) -> str:
+def text(term: Term | None) -> str:
     """The plain value of a term: the IRI, the literal's lexical form, or ''."""
     if term is None:
         return ""
@@ -30,7 +33,7 @@ class Results:
     """Rows of RDF terms, plus the SPARQL JSON they were read from."""
 
     variables: list[str]
-    rows: list[dict[str, ox.Term]]
+    rows: list[dict[str, Term]]
     raw: bytes
     boolean: bool | None = None
 
@@ -65,7 +68,7 @@ class Results:
             return self.raw
         if fmt in _STANDARD:
             parsed = ox.parse_query_results(self.raw, format=ox.QueryResultsFormat.JSON)
-            return parsed.serialize(format=_STANDARD[fmt])
+            return cast(bytes, parsed.serialize(format=_STANDARD[fmt]))
         if fmt == "markdown":
             return self.to_markdown().encode()
         if fmt == "table":
@@ -82,7 +85,7 @@ class Results:
         if self.boolean is not None:
             return f"| result |\n|---|\n| {str(self.boolean).lower()} |\n"
 
-        def cell(row: dict[str, ox.Term], v: str) -> str:
+        def cell(row: dict[str, Term], v: str) -> str:
             return text(row.get(v)).replace("|", "\\|").replace("\n", " ")
 
         lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]

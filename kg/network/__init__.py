@@ -2,29 +2,65 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kg.network.diagrams import Diagram
     from kg.query import Engine
 
+#: Records which page each static image was drawn from, so an unchanged diagram is not redrawn.
+IMAGE_INDEX = "images.json"
 
-def write_all(graph: Engine, folder: Path) -> list[tuple[str, Path]]:
+
+def _draw(job: tuple[Diagram, Path, Path]) -> None:
+    from kg.network.static import draw
+
+    diagram, png, svg = job
+    draw(diagram, png=png, svg=svg)
+
+
+def write_all(graph: Engine, folder: Path, previous: Path | None = None) -> list[tuple[str, Path]]:
     """Write every diagram (HTML, PNG, SVG) into ``folder``; returns (title, path) for an index page.
+
+    Drawing the static images is the slow part, so images of a diagram whose page is unchanged
+    since the ``previous`` output are copied from it, and the others are drawn in parallel.
 
     >>> write_all(load(), Path("dist/network"))  # doctest: +SKIP
     """
     from kg.network.diagrams import all_diagrams, render_html
     from kg.network.projection import project
-    from kg.network.static import draw
 
     folder.mkdir(parents=True, exist_ok=True)
+    old_index: dict[str, str] = {}
+    if previous is not None and (previous / IMAGE_INDEX).is_file():
+        old_index = json.loads((previous / IMAGE_INDEX).read_text(encoding="utf-8"))
+    index: dict[str, str] = {}
+    jobs: list[tuple[Diagram, Path, Path]] = []
     written: list[tuple[str, Path]] = []
     for stem, diagram in all_diagrams(project(graph)):
-        html = folder / f"{stem}.html"
-        html.write_text(render_html(diagram), encoding="utf-8")
-        written.append((diagram.title, html))
+        html = render_html(diagram)
+        (folder / f"{stem}.html").write_text(html, encoding="utf-8")
         png, svg = folder / f"{stem}.png", folder / f"{stem}.svg"
-        draw(diagram, png=png, svg=svg)
-        written += [(f"{diagram.title} (PNG)", png), (f"{diagram.title} (SVG)", svg)]
+        index[stem] = hashlib.sha256(html.encode()).hexdigest()
+        old_png, old_svg = (previous / png.name, previous / svg.name) if previous else (png, svg)
+        if old_index.get(stem) == index[stem] and old_png.is_file() and old_svg.is_file():
+            shutil.copy2(old_png, png)
+            shutil.copy2(old_svg, svg)
+        else:
+            jobs.append((diagram, png, svg))
+        written += [(diagram.title, folder / f"{stem}.html"), (f"{diagram.title} (PNG)", png)]
+        written.append((f"{diagram.title} (SVG)", svg))
+    if len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+            list(pool.map(_draw, jobs))
+    else:
+        for job in jobs:
+            _draw(job)
+    (folder / IMAGE_INDEX).write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return written

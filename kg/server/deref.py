@@ -219,9 +219,9 @@ async def document(request: Request, path: str, fmt: str) -> Response:
 
 
 def _serialize(triples: list[ox.Triple], fmt: str) -> bytes:
-    from kg.export import _used_prefixes
+    from kg.export import used_prefixes
 
-    prefixes = _used_prefixes(triples) if fmt == "turtle" else None
+    prefixes = used_prefixes(triples) if fmt == "turtle" else None
     return ox.serialize(triples, format=negotiate.RDF_FORMATS[fmt], prefixes=prefixes) or b""
 
 

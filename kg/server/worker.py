@@ -189,9 +189,9 @@ class Worker:
 def _prefixes_for(fmt: str, triples: list[ox.Triple]) -> dict[str, str] | None:
     if fmt != "turtle":
         return None
-    from kg.export import _used_prefixes
+    from kg.export import used_prefixes
 
-    return _used_prefixes(triples)
+    return used_prefixes(triples)
 
 
 def serve(conn: Connection, files: list[LoadedFile], max_rows: int, memory: int) -> None:
