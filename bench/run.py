@@ -157,8 +157,10 @@ def run_task(task: str, path: Path, timeout: float) -> dict[str, Any]:
             text=True,
             timeout=timeout,
         )
-    except subprocess.TimeoutExpired:
-        return {"timeout": timeout}
+    except subprocess.TimeoutExpired as stopped:
+        partial = stopped.stdout.decode() if isinstance(stopped.stdout, bytes) else stopped.stdout or ""
+        done_queries = [json.loads(line) for line in partial.splitlines() if line.startswith('{"query"')]
+        return {"timeout": timeout, "queries": {q["query"]: q["seconds"] for q in done_queries}}
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -171,7 +173,7 @@ def _s(result: dict[str, Any], key: str = "seconds") -> str:
     if "timeout" in result:
         return f"> {result['timeout']:.0f} s"
     if "error" in result:
-        return "failed"
+        return "not reached" if result["error"] == "not reached" else "failed"
     return f"{result[key]:.3f} s" if key in result else "–"
 
 
@@ -192,7 +194,8 @@ def table(size: int, r: dict[str, dict[str, Any]]) -> str:
         "",
         "| work | kg (Oxigraph) | plain stack | plain / kg |",
         "|---|---|---|---|",
-        f"| load | {_s(r['kg_load'])} | rdflib parse {_s(r['rdflib_load'])} | {_ratio(r['rdflib_load'], r['kg_load'])} |",
+        f"| load | {_s(r['kg_load'])} | rdflib parse {_s(r['rdflib_load'])} | "
+        f"{_ratio(r['rdflib_load'], r['kg_load'])} |",
         f"| load, reference | Oxigraph bulk load {_s(r['ox_bulk'])} | | kg / bulk "
         f"{_ratio(r['kg_load'], r['ox_bulk'])} |",
         f"| peak memory after load | {r['kg_load'].get('peak_mb', 0):.0f} MB | "
@@ -203,9 +206,14 @@ def table(size: int, r: dict[str, dict[str, Any]]) -> str:
         f"{r['pyshacl'].get('peak_mb', 0):.0f} MB | |",
     ]
     for name, seconds in kg_q.get("queries", {}).items():
-        slow = {"seconds": rd_q["queries"][name]} if name in rd_q.get("queries", {}) else rd_q
+        slow = (
+            {"seconds": rd_q["queries"][name]}
+            if name in rd_q.get("queries", {})
+            else {"error": "not reached"}
+        )
         lines.append(
-            f"| query `{name}` (median) | {seconds:.3f} s | {_s(slow)} | {_ratio(slow, {'seconds': seconds})} |"
+            f"| query `{name}` (median) | {seconds:.3f} s | {_s(slow)} | "
+            f"{_ratio(slow, {'seconds': seconds})} |"
         )
     for key, title in (
         ("projection", "network projection"),
@@ -222,7 +230,8 @@ def machine() -> str:
 
     names = ("pyoxigraph", "rdflib", "pyshacl", "networkx")
     versions = ", ".join(f"{n} {md.version(n)}" for n in names)
-    return f"{platform.processor() or platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}; {versions}"
+    system = f"{platform.machine()}, {platform.system()} {platform.release()}"
+    return f"{system}, Python {platform.python_version()}; {versions}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -272,10 +281,12 @@ def main(argv: list[str] | None = None) -> None:
         "",
         f"Machine: {machine()}; {os.cpu_count()} cores.",
         "",
-        f"Command: `python bench/run.py --sizes {' '.join(map(str, args.sizes))} --timeout {args.timeout:.0f}`",
+        f"Command: `python bench/run.py --sizes {' '.join(map(str, args.sizes))} "
+        f"--timeout {args.timeout:.0f}`",
         "",
         "Each figure comes from its own process; query times are medians of "
-        f"{REPEAT} runs on Oxigraph and single runs on rdflib. `> T s` means the task was stopped at its time limit.",
+        f"{REPEAT} runs on Oxigraph and single runs on rdflib. "
+        "`> T s` means the task was stopped at its time limit.",
         "",
         "## Growth with the number of case studies",
         "",

@@ -129,7 +129,9 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
         (out.folder / "validation.txt").write_text(report.text() + "\n", encoding="utf-8")
         if not report.conforms:
             console.print(report.text())
-            raise ValidationFailed(f"{len(report.violations)} violation(s); {target} was left as it was", report)
+            raise ValidationFailed(
+                f"{len(report.violations)} violation(s); {target} was left as it was", report
+            )
         console.print(f"[green]✓[/green] validate: {len(graph)} statements conform")
         out.add("Model", "Validation report", out.folder / "validation.txt")
         step("dumps", lambda: write_dumps(graph, out))

@@ -115,7 +115,11 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
         graph = load(paths)
     report = run_validate(graph)
     if fmt == "json":
-        click.echo(json.dumps({"conforms": report.conforms, "results": [asdict(r) for r in report.results]}, indent=1))
+        click.echo(
+            json.dumps(
+                {"conforms": report.conforms, "results": [asdict(r) for r in report.results]}, indent=1
+            )
+        )
     else:
         click.echo(report.text())
     if not report.conforms:
@@ -124,14 +128,24 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table", show_default=True
+    "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
+    default="table",
+    show_default=True,
 )
 @click.option("--lang", help="Language for labels (e.g. fr), falling back to English.")
-@click.option("--list", "list_", is_flag=True, help="List the saved queries with their titles and parameters.")
+@click.option(
+    "--list", "list_", is_flag=True, help="List the saved queries with their titles and parameters."
+)
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the embedded store.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output."
+)
 @DATA_OPTION
 def query(
     name: str | None,
@@ -179,10 +193,15 @@ def query(
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]), default="turtle",
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]),
+    default="turtle",
     show_default=True,
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output."
+)
 @DATA_OPTION
 def export(fmt: str, output: Path | None, data: tuple[Path, ...]) -> None:
     """Write the whole graph in one RDF format; the same graph always gives the same bytes."""

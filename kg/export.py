@@ -44,7 +44,9 @@ def canonical_quads(graph: KnowledgeGraph, kinds: tuple[str, ...] = ()) -> list[
     )
     dataset = ox.Dataset(source)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    return sorted(dataset, key=lambda q: (_key(q.graph_name), _key(q.subject), _key(q.predicate), _key(q.object)))
+    return sorted(
+        dataset, key=lambda q: (_key(q.graph_name), _key(q.subject), _key(q.predicate), _key(q.object))
+    )
 
 
 def export(graph: KnowledgeGraph, fmt: str = "turtle", kinds: tuple[str, ...] = ()) -> bytes:
@@ -62,14 +64,18 @@ def export(graph: KnowledgeGraph, fmt: str = "turtle", kinds: tuple[str, ...] = 
     if rdf_format is None:
         return _jsonld(quads)
     if not rdf_format.supports_datasets:
-        triples = sorted({q.triple for q in quads}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
+        triples = sorted(
+            {q.triple for q in quads}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object))
+        )
         return cast(bytes, ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples)))
     return cast(bytes, ox.serialize(quads, format=rdf_format, prefixes=used_prefixes(quads)))
 
 
 def used_prefixes(statements: list[ox.Quad] | list[ox.Triple]) -> dict[str, str]:
     """Only the prefixes the data uses, so a dump does not declare forty unused ones."""
-    iris = {t.value for s in statements for t in (s.subject, s.predicate, s.object) if isinstance(t, ox.NamedNode)}
+    iris = {
+        t.value for s in statements for t in (s.subject, s.predicate, s.object) if isinstance(t, ox.NamedNode)
+    }
     namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
     return {p: ns for p, ns in sorted(prefixes().items()) if ns in namespaces}
 

@@ -38,4 +38,4 @@ def compact(iri: str) -> str:
     if best is None:
         return iri
     prefix = next(p for p, ns in prefixes().items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"

@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
-_STANDARD = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+_STANDARD = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "xml": ox.QueryResultsFormat.XML,
+}
 
 
 def text(term: Term | None) -> str:
@@ -92,6 +96,16 @@ class Results:
         lines += ["| " + " | ".join(cell(r, v) for v in self.variables) + " |" for r in self.rows]
         return "\n".join(lines) + "\n"
 
+    def readable_columns(self) -> list[str]:
+        """Columns worth a terminal's width: an IRI column is left out where its label or title is
+        given (``x`` beside ``xLabel``), and so are the echoes of the query's parameters (``_name``)."""
+        names = set(self.variables)
+        return [
+            v
+            for v in self.variables
+            if not v.startswith("_") and f"{v}Label" not in names and f"{v}Title" not in names
+        ]
+
     def to_table(self, title: str | None = None) -> Table:
         """A rich table for the terminal, IRIs shortened to CURIEs."""
         from rich.table import Table
@@ -104,9 +118,12 @@ class Results:
             table.add_column("result")
             table.add_row(str(self.boolean).lower())
             return table
-        for v in self.variables:
+        shown = self.readable_columns()
+        for v in shown:
             table.add_column(v, overflow="fold")
         for row in self.rows:
-            cells = [row.get(v) for v in self.variables]
-            table.add_row(*(Text(compact(c.value) if isinstance(c, ox.NamedNode) else text(c)) for c in cells))
+            cells = [row.get(v) for v in shown]
+            table.add_row(
+                *(Text(compact(c.value) if isinstance(c, ox.NamedNode) else text(c)) for c in cells)
+            )
         return table

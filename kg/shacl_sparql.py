@@ -9,11 +9,13 @@ as pySHACL's (``{$this}``, ``{?value}``… substituted the same way).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
@@ -95,7 +97,7 @@ def split(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstraint]]:
             continue
         if not targets:
             continue
-        if not (deactivated is not None and bool(deactivated.toPython())):
+        if str(deactivated).lower() != "true":
             text = _with_targets(str(select), targets)
             if text is None:
                 continue
@@ -121,27 +123,28 @@ def split(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstraint]]:
 @dataclass(frozen=True)
 class SparqlResult:
     severity: str
-    focus: ox.Term
+    focus: Term
     path: str
-    value: ox.Term | None
+    value: Term | None
     messages: tuple[str, ...]
     shape: rdflib.term.Node
 
 
-def _text(term: ox.Term | rdflib.term.Node | None) -> str:
+def _text(term: Term | rdflib.term.Node | None) -> str:
     if term is None:
         return ""
     return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
 
 
 def run(
-    store: ox.Store, graphs: list[ox.NamedNode], constraints: list[SparqlConstraint], property_shape: set
+    store: ox.Store, graphs: Sequence[ox.NamedNode], constraints: list[SparqlConstraint], property_shape: set
 ) -> list[SparqlResult]:
     """Every constraint's violations over the given graphs (their union is the data graph)."""
+    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(graphs)
     found: list[SparqlResult] = []
     for c in constraints:
         seen = set()
-        rows = store.query(c.query, default_graph=graphs)
+        rows = store.query(c.query, default_graph=default)
         assert isinstance(rows, ox.QuerySolutions)
         names = [v.value for v in rows.variables]
         for row in rows:

@@ -1,8 +1,11 @@
-"""SHACL validation with pySHACL, with a report a curator can act on.
+"""SHACL validation with a report a curator can act on, fast on large graphs.
 
-The data graphs (cases, reference, external, extra files) are validated against the shapes,
-with the ontology and concept schemes given to pySHACL as ``ont_graph`` so that class targets
-reach subclasses and concept checks see the schemes. Nothing is fetched: ``owl:imports`` is off.
+The data graphs (cases, reference, external, extra files) are validated against the shapes, with
+the ontology and concept schemes as pySHACL's ``ont_graph`` so that class targets reach subclasses
+and concept checks see the schemes. Nothing is fetched: ``owl:imports`` is off. SPARQL-based
+constraints run once in Oxigraph (kg.shacl_sparql); core constraints run in pySHACL, on chunks of
+case graphs in parallel processes when the graph is large. The report is the one pySHACL gives on
+the whole graph (tests/test_validate_scaling.py checks this).
 """
 
 from __future__ import annotations
@@ -105,9 +108,12 @@ def _locate(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
     if focus.startswith("_:"):
         return focus, "", None
     node = ox.NamedNode(focus)
-    label = next(
-        (q.object.value for q in graph.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None)), ""
+    labels = [q.object for q in graph.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None)]
+    # Reports are in English: an English label first, then an untagged one, then any.
+    labels.sort(
+        key=lambda t: (getattr(t, "language", None) != "en", bool(getattr(t, "language", None)), t.value)
     )
+    label = labels[0].value if labels else ""
     for quad in graph.store.quads_for_pattern(node, None, None):
         if isinstance(quad.graph_name, ox.NamedNode):
             path = graph.file_of(quad.graph_name.value)
@@ -132,11 +138,11 @@ def _rdflib(data: bytes) -> rdflib.Graph:
     graph = rdflib.Graph()
     add = graph.add
     for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-        add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))  # type: ignore[arg-type]
+        add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
     return graph
 
 
-def _term(term: ox.Term) -> rdflib.term.Node:
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
     import rdflib
 
     if isinstance(term, ox.NamedNode):
@@ -149,9 +155,12 @@ def _term(term: ox.Term) -> rdflib.term.Node:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _shape_name(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
+def _shape_name(shapes: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     """A stable name for a shape: its CURIE, or for an anonymous one its parent shape and path."""
     import rdflib
+
+    if node is None:
+        return ""
 
     if not isinstance(node, rdflib.BNode):
         return _compact(str(node))
@@ -230,7 +239,7 @@ def _core_rows(data: bytes, shapes: bytes, ontology: bytes) -> list[Row]:
 
 
 def _dump(graph: KnowledgeGraph, names: list[ox.NamedNode]) -> bytes:
-    return b"".join(graph.store.dump(format=ox.RdfFormat.N_QUADS, from_graph=name) for name in names)
+    return b"".join(graph.store.dump(format=ox.RdfFormat.N_QUADS, from_graph=name) or b"" for name in names)
 
 
 def _context_graphs(graph: KnowledgeGraph, data: list[ox.NamedNode]) -> set[str]:
@@ -245,13 +254,13 @@ def _context_graphs(graph: KnowledgeGraph, data: list[ox.NamedNode]) -> set[str]
           VALUES ?g {{ {values} }} VALUES ?h {{ {values} }}
           GRAPH ?h {{ ?x ?q ?r }} GRAPH ?g {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }}
           FILTER(?g != ?h) }}"""
-    return {row["h"].value for row in graph.store.query(shared)}  # type: ignore[union-attr]
+    return {row["h"].value for row in graph.store.query(shared)}
 
 
 def _chunks(graph: KnowledgeGraph, movable: list[ox.NamedNode]) -> list[list[ox.NamedNode]]:
     sizes = {
         row["g"].value: int(row["n"].value)
-        for row in graph.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")  # type: ignore[union-attr]
+        for row in graph.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     }
     chunks: list[list[ox.NamedNode]] = [[]]
     filled = 0
@@ -335,6 +344,9 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
                 line=line,
             )
         )
+    from kg.curate.hints import curation_checks  # "did you mean …?" and duplicate organisations
+
+    results.extend(curation_checks(graph))
     results.sort(key=lambda r: (r.file, r.line or 0, r.focus, r.path, r.message, r.value, r.shape))
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms, results)

@@ -28,7 +28,16 @@ NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "i
 def generated(tmp_path_factory) -> KnowledgeGraph:
     out = tmp_path_factory.mktemp("gen") / "cases.nq"
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "--cases", "40", "--out", str(out), "--seed", "3"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "generate.py"),
+            "--cases",
+            "40",
+            "--out",
+            str(out),
+            "--seed",
+            "3",
+        ],
         check=True,
         capture_output=True,
     )
