@@ -20,16 +20,8 @@ import networkx as nx
 from kg.network.diagrams import Diagram, layout, render_html
 from kg.network.projection import STYLE
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser import CHROMIUM_ARGS
 
 
 def synthetic(n: int, seed: int = 1) -> nx.MultiDiGraph:

@@ -80,7 +80,7 @@ def used_prefixes(statements: list[ox.Quad] | list[ox.Triple]) -> dict[str, str]
     return {p: ns for p, ns in sorted(prefixes().items()) if ns in namespaces}
 
 
-def _rdflib_term(term: Term | ox.DefaultGraph) -> rdflib.term.Node:
+def rdflib_term(term: Term | ox.DefaultGraph) -> rdflib.term.Node:
     """Oxigraph term → rdflib term, keeping blank-node labels (rdflib's parsers would rename them)."""
     import rdflib
 
@@ -100,6 +100,6 @@ def _jsonld(quads: list[ox.Quad]) -> bytes:
     dataset = rdflib.Dataset()
     for q in quads:
         terms = (q.subject, q.predicate, q.object, q.graph_name)
-        dataset.add(tuple(_rdflib_term(t) for t in terms))  # type: ignore[arg-type]
+        dataset.add(tuple(rdflib_term(t) for t in terms))  # type: ignore[arg-type]
     text = dataset.serialize(format="json-ld", context=dict(context()), indent=1)
     return (json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()

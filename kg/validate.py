@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import rdflib
 
 from kg.errors import InputError
+from kg.export import rdflib_term
 from kg.load import DATA_KINDS, KnowledgeGraph
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -138,21 +139,8 @@ def _rdflib(data: bytes) -> rdflib.Graph:
     graph = rdflib.Graph()
     add = graph.add
     for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-        add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+        add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     return graph
-
-
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        datatype = None if term.language else rdflib.URIRef(term.datatype.value)
-        return rdflib.Literal(term.value, lang=term.language, datatype=datatype)
-    raise TypeError(f"unexpected term {term!r}")
 
 
 def _shape_name(shapes: rdflib.Graph, node: rdflib.term.Node | None) -> str:

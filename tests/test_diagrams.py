@@ -16,21 +16,12 @@ import pytest
 from kg.load import load
 from kg.network.diagrams import all_diagrams, render_html
 from kg.network.projection import project
+from tests.browser import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "network"
 HOSTILE = FIXTURES / "hostile.ttl"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Registers the network commands even where kg/cli.py has not listed them yet.
 RUN_CLI = (
     "from kg.cli import main, LAZY_COMMANDS; "
