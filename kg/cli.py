@@ -15,6 +15,8 @@ from typing import Any
 import click
 
 from kg.errors import KGError
+from kg.export import FORMATS as EXPORT_FORMATS
+from kg.results import FORMATS as RESULT_FORMATS
 
 #: Commands that live beside the code they drive, imported only when used.
 LAZY_COMMANDS: dict[str, str] = {
@@ -32,6 +34,11 @@ DATA_OPTION = click.option(
     multiple=True,
     type=click.Path(path_type=Path),
     help="Extra Turtle, TriG or N-Quads file or folder to add to the shipped graph (repeatable).",
+)
+
+
+OUTPUT_OPTION = click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output."
 )
 
 
@@ -134,7 +141,7 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
+    type=click.Choice(RESULT_FORMATS),
     default="table",
     show_default=True,
 )
@@ -143,9 +150,7 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
     "--list", "list_", is_flag=True, help="List the saved queries with their titles and parameters."
 )
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the embedded store.")
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output."
-)
+@OUTPUT_OPTION
 @DATA_OPTION
 def query(
     name: str | None,
@@ -195,13 +200,11 @@ def query(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]),
+    type=click.Choice(list(EXPORT_FORMATS)),
     default="turtle",
     show_default=True,
 )
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output."
-)
+@OUTPUT_OPTION
 @DATA_OPTION
 def export(fmt: str, output: Path | None, data: tuple[Path, ...]) -> None:
     """Write the whole graph in one RDF format; the same graph always gives the same bytes."""
