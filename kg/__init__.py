@@ -1,7 +1,7 @@
 """Refugee Access Knowledge Graph: load, validate, query and publish the graph.
 
-The package is a thin layer over standard tools (Oxigraph for storage and SPARQL, pySHACL for
-validation, rdflib where its API is needed) so that everything it produces is plain RDF that
+The package is a thin layer over standard tools (Oxigraph for storage and SPARQL, rudof and
+pySHACL for validation, rdflib where its API is needed) so that everything it produces is plain RDF that
 other tools read too.
 
 >>> import kg

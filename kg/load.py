@@ -159,7 +159,7 @@ class KnowledgeGraph:
         return query(name, self, lang, **params)
 
     def to_rdflib(self, *kinds: str) -> rdflib.Graph:
-        """A copy of the graphs of the given kinds as one rdflib Graph (for pySHACL, pyLODE)."""
+        """A copy of the graphs of the given kinds as one rdflib Graph (for the shapes, pyLODE)."""
         import rdflib
 
         graph = rdflib.Graph()

@@ -9,7 +9,6 @@ as pySHACL's (``{$this}``, ``{?value}``… substituted the same way).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -80,10 +79,10 @@ def _with_targets(select: str, targets: list[str]) -> str | None:
 
 
 def split(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstraint]]:
-    """The shapes without their SPARQL constraints (for pySHACL), and those constraints.
+    """The shapes without their SPARQL constraints (for the core validator), and those constraints.
 
     Constraints that need what this pass does not offer (``$shapesGraph``, ``$currentShape``,
-    ASK validators) stay with pySHACL.
+    ASK validators) stay with the core validator.
     """
     core = rdflib.Graph()
     for triple in shapes:
@@ -136,15 +135,17 @@ def _text(term: Term | rdflib.term.Node | None) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
 
 
-def run(
-    store: ox.Store, graphs: Sequence[ox.NamedNode], constraints: list[SparqlConstraint], property_shape: set
-) -> list[SparqlResult]:
-    """Every constraint's violations over the given graphs (their union is the data graph)."""
-    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(graphs)
+def run(store: ox.Store, constraints: list[SparqlConstraint], property_shape: set) -> list[SparqlResult]:
+    """Every constraint's violations over the union of the store's graphs.
+
+    The union holds the shapes too; they use only SHACL, RDF and RDFS terms, which the constraints
+    do not look for. Naming the data graphs one by one instead makes Oxigraph search each of them
+    in turn: sixty times slower with a thousand case graphs.
+    """
     found: list[SparqlResult] = []
     for c in constraints:
         seen = set()
-        rows = store.query(c.query, default_graph=default)
+        rows = store.query(c.query, use_default_graph_as_union=True)
         assert isinstance(rows, ox.QuerySolutions)
         names = [v.value for v in rows.variables]
         for row in rows:

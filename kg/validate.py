@@ -1,11 +1,11 @@
 """SHACL validation with a report a curator can act on, fast on large graphs.
 
-The data graphs (cases, reference, external, extra files) are validated against the shapes, with
-the ontology and concept schemes as pySHACL's ``ont_graph`` so that class targets reach subclasses
-and concept checks see the schemes. Nothing is fetched: ``owl:imports`` is off. SPARQL-based
-constraints run once in Oxigraph (kg.shacl_sparql); core constraints run in pySHACL, on chunks of
-case graphs in parallel processes when the graph is large. The report is the one pySHACL gives on
-the whole graph (tests/test_validate_scaling.py checks this).
+The data graphs (cases, reference, external, extra files) are validated together with the ontology
+and concept schemes, so that class targets reach subclasses and concept checks see the schemes.
+SPARQL-based constraints run once over the store in Oxigraph (kg.shacl_sparql); core constraints
+run in rudof (kg.shacl_core), on chunks of case graphs in parallel processes when the graph is
+large. Nothing is fetched. The report is the one pySHACL gives on the whole graph
+(tests/test_validate_scaling.py checks this).
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     import rdflib
 
-from kg.errors import InputError
-from kg.export import rdflib_term
 from kg.load import DATA_KINDS, KnowledgeGraph
+from kg.shacl_core import RawResult
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -127,20 +126,9 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 #: Above this many data statements, validation is split into chunks run in parallel processes.
-PARALLEL_FROM = 200_000
+PARALLEL_FROM = 100_000
 #: Statements per chunk of case graphs (plus the shared context every chunk carries).
-CHUNK_SIZE = 60_000
-
-
-def _rdflib(data: bytes) -> rdflib.Graph:
-    """N-Quads bytes → one rdflib graph, keeping blank-node labels so results from chunks can be merged."""
-    import rdflib
-
-    graph = rdflib.Graph()
-    add = graph.add
-    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-        add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
-    return graph
+CHUNK_SIZE = 50_000
 
 
 def _shape_name(shapes: rdflib.Graph, node: rdflib.term.Node | None) -> str:
@@ -190,59 +178,42 @@ def _path_text(shapes: rdflib.Graph, path: rdflib.term.Node | None) -> str:
 Row = tuple[str, str, str, str, tuple[str, ...], str]  # severity, focus, path, value, messages, shape
 
 
-def _core_rows(data: bytes, shapes: bytes, ontology: bytes) -> list[Row]:
-    """pySHACL on one chunk; rows of plain strings so that they travel between processes."""
-    import pyshacl
+def _row(shapes: rdflib.Graph, raw: RawResult) -> Row:
+    """An engine's result in the report's terms: the shape's own messages, its name and path."""
     import rdflib
 
-    shapes_graph, ont_graph = _rdflib(shapes), _rdflib(ontology)
-    _, report, _ = pyshacl.validate(
-        _rdflib(data),
-        shacl_graph=shapes_graph,
-        ont_graph=ont_graph,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=True,
-        do_owl_imports=False,
+    severity, focus, path, value, engine_message, shape_text = raw
+    shape: rdflib.term.Node = (
+        rdflib.BNode(shape_text[2:]) if shape_text.startswith("_:") else rdflib.URIRef(shape_text)
     )
-    if not isinstance(report, rdflib.Graph):  # pySHACL reports broken shapes this way
-        raise InputError(f"the SHACL shapes cannot be used: {report}")
     sh = rdflib.Namespace(SH)
-    rows: list[Row] = []
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        focus = report.value(result, sh.focusNode)
-        path, value = report.value(result, sh.resultPath), report.value(result, sh.value)
-        rows.append(
-            (
-                str(report.value(result, sh.resultSeverity)).removeprefix(SH),
-                f"_:{focus}" if isinstance(focus, rdflib.BNode) else str(focus),
-                _path_text(shapes_graph, path),
-                "" if value is None else str(value),
-                tuple(sorted(str(m) for m in report.objects(result, sh.resultMessage))),
-                _shape_name(shapes_graph, report.value(result, sh.sourceShape)),
-            )
-        )
-    return rows
+    # As pySHACL does, a shape's sh:message replaces the engine's wording for every constraint of the shape.
+    messages = tuple(sorted(str(m) for m in shapes.objects(shape, sh.message))) or (engine_message,)
+    shape_path = shapes.value(shape, sh.path)
+    return (
+        severity,
+        focus,
+        _path_text(shapes, shape_path) if shape_path is not None else path,
+        value,
+        messages,
+        _shape_name(shapes, shape),
+    )
 
 
-def _dump(graph: KnowledgeGraph, names: list[ox.NamedNode]) -> bytes:
-    return b"".join(graph.store.dump(format=ox.RdfFormat.N_QUADS, from_graph=name) or b"" for name in names)
+def _dump(graph: KnowledgeGraph, names: list[ox.NamedNode]) -> str:
+    """The graphs as one N-Triples text (blank-node labels are the store's, the same in every graph)."""
+    return "".join(
+        (graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b"").decode("utf-8")
+        for name in names
+    )
 
 
-def _context_graphs(graph: KnowledgeGraph, data: list[ox.NamedNode]) -> set[str]:
-    """Data graphs every chunk must carry: those whose subjects other graphs describe or point to.
+def _context_graphs(graph: KnowledgeGraph) -> set[str]:
+    """Graphs every chunk must carry (kg/sparql/shared-graphs.rq says which and why)."""
+    from kg.resources import package_file
 
-    A node is checked against all of its statements, and a value's class is read from the graph that
-    types it; so a graph described from elsewhere, or pointed into, travels with every chunk.
-    """
-    values = " ".join(f"<{g.value}>" for g in data)
-    shared = f"""
-        SELECT DISTINCT ?h WHERE {{
-          VALUES ?g {{ {values} }} VALUES ?h {{ {values} }}
-          GRAPH ?h {{ ?x ?q ?r }} GRAPH ?g {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }}
-          FILTER(?g != ?h) }}"""
-    return {row["h"].value for row in graph.store.query(shared)}
+    query = package_file("sparql", "shared-graphs.rq").read_text(encoding="utf-8")
+    return {row["graph"].value for row in graph.store.query(query)}
 
 
 def _chunks(graph: KnowledgeGraph, movable: list[ox.NamedNode]) -> list[list[ox.NamedNode]]:
@@ -274,7 +245,7 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
     """
     import os
 
-    from kg import shacl_sparql
+    from kg import shacl_core, shacl_sparql
 
     shapes_graph = graph.to_rdflib("shapes")
     core_shapes, constraints = shacl_sparql.split(shapes_graph)
@@ -283,7 +254,7 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
     property_shapes = set(shapes_graph.subjects(rdflib_path(), None))
 
     rows: set[Row] = set()
-    for r in shacl_sparql.run(graph.store, data + model, constraints, property_shapes):
+    for r in shacl_sparql.run(graph.store, constraints, property_shapes):
         rows.add(
             (
                 r.severity,
@@ -295,26 +266,25 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
             )
         )
 
-    shapes_bytes = core_shapes.serialize(format="nt", encoding="utf-8")
-    ontology_bytes = _dump(graph, model)
+    shapes_text = core_shapes.serialize(format="nt")
+    # The class hierarchy and schemes travel with the data: targets reach subclasses, values their types.
+    model_text = _dump(graph, model)
     if len(graph) < PARALLEL_FROM or len(data) < 2:
-        rows.update(_core_rows(_dump(graph, data), shapes_bytes, ontology_bytes))
+        raw = shacl_core.check(model_text + _dump(graph, data), shapes_text)
     else:
-        context = _context_graphs(graph, data)
-        shared = [g for g in data if g.value in context]
-        movable = [g for g in data if g.value not in context]
-        shared_bytes = _dump(graph, shared)
-        jobs = [shared_bytes + _dump(graph, chunk) for chunk in _chunks(graph, movable)]
+        context = _context_graphs(graph)
+        shared = model_text + _dump(graph, [g for g in data if g.value in context])
+        chunks = _chunks(graph, [g for g in data if g.value not in context])
+        jobs = [shared + _dump(graph, chunk) for chunk in chunks]
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
 
         count = workers or min(len(jobs), os.cpu_count() or 1)
-        # fork: workers need no re-import of the caller's script; they only parse bytes and run pySHACL
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(count, mp_context=get_context(method)) as pool:
-            for found in pool.map(_core_rows, jobs, [shapes_bytes] * len(jobs), [ontology_bytes] * len(jobs)):
-                rows.update(found)
+        # Not fork: a process that has run rudof holds its engine's threads, and a forked copy hangs.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method)) as pool:
+            raw = [r for found in pool.map(shacl_core.check, jobs, [shapes_text] * len(jobs)) for r in found]
+    rows.update(_row(shapes_graph, r) for r in raw)
 
     results = []
     for severity, focus, path, value, messages, shape in rows:

@@ -293,3 +293,23 @@ def test_path_traversal_is_404(base: str, raw_path: str) -> None:
 
 def test_static_files_are_served(client: httpx.Client) -> None:
     assert client.get("/static/style.css").status_code == 200
+
+
+def test_validation_fetches_nothing(listener: Listener, tmp_path: Path) -> None:
+    """Data that names addresses to import or shapes to read is validated without any request."""
+    import kg
+
+    listener.connections = 0
+    data = tmp_path / "imports.ttl"
+    data.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        f"<{listener.url}/data> owl:imports <{listener.url}/ontology.ttl> ;\n"
+        f"    sh:shapesGraph <{listener.url}/shapes.ttl> ;\n"
+        f"    <https://w3id.org/refugee-access/def#implementor> <{listener.url}/entity> .\n",
+        encoding="utf-8",
+    )
+    report = kg.validate(kg.load([data]))
+    assert any(r.path == "ra:implementor" for r in report.violations)  # validated, not skipped
+    time.sleep(0.5)
+    assert listener.connections == 0
