@@ -12,6 +12,8 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -79,6 +81,7 @@ def _concept_hint(concept: str, scheme: set[str]) -> str:
     return f" Choose a concept listed in ontology/concepts/{name}.ttl."
 
 
+@cache
 def _sparql(name: str) -> str:
     return package_file("curate", "sparql", name).read_text(encoding="utf-8")
 
@@ -170,7 +173,7 @@ def _label(graph: KnowledgeGraph, node: ox.NamedNode | ox.BlankNode) -> str:
 
 
 def _slips(
-    quad: ox.Quad, vocab: _Vocabulary, graph: KnowledgeGraph, undescribed: set[str]
+    quad: ox.Quad, vocab: _Vocabulary, graph: KnowledgeGraph, suspects: _Suspects
 ) -> list[tuple[str, str, str, str]]:
     """(wrong term, message, rule, severity) for each slip in one triple."""
     p, o = quad.predicate.value, quad.object
@@ -186,7 +189,7 @@ def _slips(
                     "Violation",
                 )
             )
-        elif _files_using(graph, p) == 1 and (hint := suggest(p, vocab.terms, cutoff=0.85)):
+        elif suspects.files.get(p) == 1 and (hint := suggest(p, vocab.terms, cutoff=0.85)):
             slips.append(
                 (
                     p,
@@ -209,7 +212,7 @@ def _slips(
                     "Violation",
                 )
             )
-        elif _files_using(graph, value) == 1 and (hint := suggest(value, vocab.terms, cutoff=0.85)):
+        elif suspects.files.get(value) == 1 and (hint := suggest(value, vocab.terms, cutoff=0.85)):
             message = f"The class {compact(value)} is used nowhere else in the graph.{hint}"
             slips.append((value, message, "class", "Warning"))
     elif value.startswith(CONCEPT_NS) and _scheme_of(value) in vocab.concepts:
@@ -217,7 +220,7 @@ def _slips(
         if value not in scheme:
             message = f"{compact(value)} is not a concept of its scheme.{_concept_hint(value, scheme)}"
             slips.append((value, message, "concept", "Violation"))
-    elif value in undescribed:
+    elif value in suspects.undescribed:
         hint = suggest(value, _described_in(graph, value[: value.rfind("/") + 1]))
         hint = hint or " Describe it in the file, or point to an entity that exists."
         slips.append(
@@ -226,11 +229,20 @@ def _slips(
     return slips
 
 
-def _suspects(graph: KnowledgeGraph, vocab: _Vocabulary) -> tuple[set[str], set[str], set[str]]:
-    """Properties, objects and undescribed entities that may be slips, found by one query over the store."""
-    properties: set[str] = set()
-    objects: set[str] = set()
-    undescribed: set[str] = set()
+@dataclass
+class _Suspects:
+    """Terms that may be slips, and for those of common vocabularies the number of files using them."""
+
+    properties: set[str] = field(default_factory=set)
+    objects: set[str] = field(default_factory=set)
+    undescribed: set[str] = field(default_factory=set)
+    files: dict[str, int] = field(default_factory=dict)
+
+
+def _suspects(graph: KnowledgeGraph, vocab: _Vocabulary) -> _Suspects:
+    """The suspect terms, found by one query over the store; file counts asked once per term."""
+    found = _Suspects()
+    properties, objects, undescribed = found.properties, found.objects, found.undescribed
     for row in graph.select(_sparql("terms-in-use.rq")).rows:
         term, role = row["term"].value, row["role"].value
         typed_by_hand = term.startswith(VOCABULARIES)
@@ -243,7 +255,10 @@ def _suspects(graph: KnowledgeGraph, vocab: _Vocabulary) -> tuple[set[str], set[
             role == "concept" and term not in vocab.concepts.get(_scheme_of(term), {term})
         ):
             objects.add(term)
-    return properties, objects, undescribed
+    # A common vocabulary's term used in one file only is offered a near term the model knows.
+    common = {t for t in properties | objects if t.startswith(VOCABULARIES) and not t.startswith(RA)}
+    found.files = {t: _files_using(graph, t) for t in common}
+    return found
 
 
 def unknown_terms(graph: KnowledgeGraph) -> list[Violation]:
@@ -253,11 +268,11 @@ def unknown_terms(graph: KnowledgeGraph) -> list[Violation]:
     the check costs little more on a million statements than on a thousand.
     """
     vocab = _Vocabulary(graph)
-    properties, objects, undescribed = _suspects(graph, vocab)
+    suspects = _suspects(graph, vocab)
     data = set(graph.graphs(*DATA_KINDS))
-    store = graph.store
-    quads = [q for p in sorted(properties) for q in store.quads_for_pattern(None, ox.NamedNode(p), None)]
-    quads += [q for o in sorted(objects) for q in store.quads_for_pattern(None, None, ox.NamedNode(o))]
+    find = graph.store.quads_for_pattern
+    quads = [q for p in sorted(suspects.properties) for q in find(None, ox.NamedNode(p), None)]
+    quads += [q for o in sorted(suspects.objects) for q in find(None, None, ox.NamedNode(o))]
     found: dict[tuple[str, str, str], Violation] = {}
     for quad in quads:
         s = quad.subject
@@ -265,7 +280,7 @@ def unknown_terms(graph: KnowledgeGraph) -> list[Violation]:
             continue  # RDF-star quoted triples are not part of the model
         focus = s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}"
         path = graph.file_of(quad.graph_name.value)
-        for term, message, rule, severity in _slips(quad, vocab, graph, undescribed):
+        for term, message, rule, severity in _slips(quad, vocab, graph, suspects):
             found.setdefault(
                 (focus, quad.predicate.value, term),
                 Violation(
