@@ -2,10 +2,13 @@
 
 Steps run into a temporary sibling folder; only when all succeed is it swapped in for the old
 output, so a failed build (bad syntax, a violation) leaves the last good output untouched.
+A step whose inputs (the loaded files, the saved queries, the package's own code) are unchanged
+since the last build copies its folder from that build instead of writing it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -13,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from rich.console import Console
 
@@ -22,10 +26,11 @@ from kg.errors import ValidationFailed
 from kg.export import FORMATS, export
 from kg.load import KnowledgeGraph, load
 from kg.query import run_saved
-from kg.resources import package_file
+from kg.resources import package_file, queries_dir
 from kg.validate import validate
 
 DUMP_NAME = "refugee-access"
+UNCHANGED = "kept from the last build"
 
 
 @dataclass
@@ -64,11 +69,11 @@ def write_ontology_docs(graph: KnowledgeGraph, out: Output) -> None:
 
     from pylode import OntPub
 
+    logging.getLogger().setLevel(logging.WARNING)  # pyLODE turns the root logger up at import
     folder = out.folder / "ontology"
     folder.mkdir()
     path = folder / "index.html"
     OntPub(ontology=graph.to_rdflib("ontology")).make_html(destination=path)
-    logging.getLogger().setLevel(logging.WARNING)  # pyLODE turns the root logger up at import
     out.add("Model", "Ontology documentation", path)
 
 
@@ -97,6 +102,27 @@ def write_index(out: Output) -> None:
     (out.folder / "index.html").write_text(html, encoding="utf-8")
 
 
+def fingerprint(graph: KnowledgeGraph, kinds: tuple[str, ...] = ()) -> str:
+    """A digest of what a step reads: the package (code, templates, queries) and the loaded files.
+
+    ``kinds`` narrows the files to those kinds (the ontology documentation reads only the ontology).
+    """
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    code = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files = [f.path for f in graph.files if not kinds or f.kind in kinds]
+    for path in sorted(code) + sorted(queries_dir().glob("*.rq")) + files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _last_build(target: Path) -> dict[str, Any]:
+    try:
+        return cast(dict[str, Any], json.loads((target / "build.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
 def _swap(built: Path, target: Path) -> None:
     """Put the new output in place; the old one is removed only after the new one is there."""
     old = None
@@ -116,33 +142,54 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
     out = Output(Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent)))
     started = time.perf_counter()
 
+    last = _last_build(target)
+    keys: dict[str, str] = {}
+
     def step(title: str, action: Callable[[], object]) -> object:
         t0 = time.perf_counter()
         result = action()
         console.print(f"[green]✓[/green] {title} [dim]({time.perf_counter() - t0:.2f} s)[/dim]")
         return result
 
+    def reusable(title: str, key: str, folder: str, action: Callable[[], object]) -> None:
+        """Run the step, or copy ``folder`` and its index entries from the last build if its key matches."""
+        if last.get("keys", {}).get(key) == keys[key] and (target / folder).is_dir():
+            shutil.copytree(target / folder, out.folder / folder)
+            out.entries += [
+                (e[0], e[1], e[2]) for e in last.get("entries", []) if e[2].startswith(folder + "/")
+            ]
+            console.print(f"[green]✓[/green] {title} [dim](inputs unchanged: kept from the last build)[/dim]")
+        else:
+            step(title, action)
+
     try:
         graph = step("load", lambda: load(extra))
         assert isinstance(graph, KnowledgeGraph)
-        report = validate(graph)
-        (out.folder / "validation.txt").write_text(report.text() + "\n", encoding="utf-8")
-        if not report.conforms:
-            console.print(report.text())
-            raise ValidationFailed(
-                f"{len(report.violations)} violation(s); {target} was left as it was", report
+        keys.update(data=fingerprint(graph), model=fingerprint(graph, ("ontology",)))
+        if last.get("keys", {}).get("data") == keys["data"] and (target / "validation.txt").is_file():
+            # The last build passed validation with exactly these inputs.
+            shutil.copy2(target / "validation.txt", out.folder / "validation.txt")
+            console.print(
+                "[green]✓[/green] validate [dim](inputs unchanged: conformed in the last build)[/dim]"
             )
-        console.print(f"[green]✓[/green] validate: {len(graph)} statements conform")
+        else:
+            report = validate(graph)
+            (out.folder / "validation.txt").write_text(report.text() + "\n", encoding="utf-8")
+            if not report.conforms:
+                console.print(report.text())
+                raise ValidationFailed(
+                    f"{len(report.violations)} violation(s); {target} was left as it was", report
+                )
+            console.print(f"[green]✓[/green] validate: {len(graph)} statements conform")
         out.add("Model", "Validation report", out.folder / "validation.txt")
-        step("dumps", lambda: write_dumps(graph, out))
-        step("saved queries", lambda: write_query_answers(graph, out))
-        step("gap map", lambda: write_gap_map(graph, out))
+        reusable("dumps", "data", "dumps", lambda: write_dumps(graph, out))
+        reusable("saved queries", "data", "queries", lambda: write_query_answers(graph, out))
+        reusable("gap map", "data", "gapmap", lambda: write_gap_map(graph, out))
         step("network diagrams", lambda: write_diagrams(graph, out, target))
-        step("ontology documentation", lambda: write_ontology_docs(graph, out))
+        reusable("ontology documentation", "model", "ontology", lambda: write_ontology_docs(graph, out))
         step("index", lambda: write_index(out))
-        (out.folder / "build.json").write_text(
-            json.dumps({"version": __version__, "statements": len(graph)}, indent=1) + "\n", encoding="utf-8"
-        )
+        record = {"version": __version__, "statements": len(graph), "keys": keys, "entries": out.entries}
+        (out.folder / "build.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         _swap(out.folder, target)
     except BaseException:
         shutil.rmtree(out.folder, ignore_errors=True)

@@ -1,7 +1,8 @@
 """The one query path: saved or ad-hoc SPARQL, with parameters bound as RDF terms.
 
-Locally the engine binds parameters itself (Oxigraph substitutions); a remote engine receives
-them as a VALUES block of serialized terms. Either way a value is a term, never query text.
+Parameters are written into the query as RDF terms (``kg.sparql_text.substitute``) for the
+embedded store and a remote endpoint alike, so both run the same text. A value is a term, never
+text a user typed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kg.errors import ParameterError, QueryError
 from kg.namespaces import expand
 from kg.resources import package_file
 from kg.results import Results, Term
+from kg.sparql_text import substitute
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,15 +36,12 @@ class Engine(Protocol):
 
 def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, Term]) -> bytes:
     """SELECT or ASK over the union of the store's graphs, as SPARQL 1.1 results JSON."""
-    substitutions = {ox.Variable(name): term for name, term in bindings.items()}
     try:
-        result = store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+        result = store.query(substitute(sparql, bindings), use_default_graph_as_union=True)
     except SyntaxError as err:
         raise QueryError(f"the query is not valid SPARQL: {err}") from None
     except OSError as err:
         raise QueryError(f"the query failed: {err}") from None
-    except RuntimeError as err:  # e.g. a bound parameter that the SELECT clause does not list (SEP-0007)
-        raise QueryError(f"the query cannot be run: {err}") from None
     if isinstance(result, ox.QueryTriples):
         raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
     return cast(bytes, result.serialize(format=ox.QueryResultsFormat.JSON))

@@ -30,8 +30,8 @@ from kg.query import run_saved
 from kg.remote import RemoteGraph, RetryPolicy, load_remote, push
 from kg.remote.push import graph_sizes
 from kg.remote.retry import retry_after_seconds
-from kg.remote.values import query_form, with_values
 from kg.results import Results
+from kg.sparql_text import query_form, substitute
 from tests.conftest import run_kg
 
 pytestmark = pytest.mark.server
@@ -225,7 +225,7 @@ def test_updates_are_refused_before_sending(loaded_server: OxigraphServer) -> No
     assert remote_quad_count(loaded_server.query_url) == before
 
 
-# --- parameters as a VALUES block ------------------------------------------------------------
+# --- parameters written in as terms ------------------------------------------------------------
 
 HOSTILE = [
     ox.Literal('" } } ; DROP ALL ; SELECT * { ?s ?p ?o } #'),
@@ -243,7 +243,7 @@ HOSTILE = [
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_value_comes_back_as_the_same_term(value: ox.Term, loaded_server: OxigraphServer) -> None:
     query = "SELECT ?_value ?n WHERE { BIND(1 AS ?n) }"
-    rewritten = with_values(query, {"_value": value})
+    rewritten = substitute(query, {"_value": value})
     local = list(ox.Store().query(rewritten))  # the rewritten text parses, with exactly one row
     assert [row["_value"] for row in local] == [value]
     rows = RemoteGraph(loaded_server.query_url).select(query, {"_value": value}).rows
@@ -252,12 +252,12 @@ def test_hostile_value_comes_back_as_the_same_term(value: ox.Term, loaded_server
 
 def test_a_codepoint_escape_in_a_value_is_refused() -> None:
     with pytest.raises(ParameterError, match="backslash"):
-        with_values("SELECT * WHERE { }", {"_x": ox.Literal("\\u0022 }")})
+        substitute("SELECT * WHERE { }", {"_x": ox.Literal("\\u0022 }")})
 
 
 def test_blank_node_values_are_refused() -> None:
     with pytest.raises(ParameterError, match="IRIs and literals"):
-        with_values("SELECT * WHERE { }", {"_x": ox.BlankNode()})
+        substitute("SELECT * WHERE { }", {"_x": ox.BlankNode()})
 
 
 @pytest.mark.parametrize(
@@ -276,8 +276,8 @@ def test_blank_node_values_are_refused() -> None:
         "SELECT ?_x WHERE { VALUES ?k { 'v' 'w' } FILTER(?k = ?_x) }",
     ],
 )
-def test_values_block_opens_the_outermost_where_group(query: str) -> None:
-    rewritten = with_values(query, {"_x": ox.Literal("v")})
+def test_parameter_reaches_every_group(query: str) -> None:
+    rewritten = substitute(query, {"_x": ox.Literal("v")})
     result = ox.Store().query(rewritten)
     if isinstance(result, ox.QueryBoolean):
         assert bool(result)
@@ -285,9 +285,9 @@ def test_values_block_opens_the_outermost_where_group(query: str) -> None:
         assert [row["_x"] for row in result] == [ox.Literal("v")]
 
 
-def test_values_block_skips_a_construct_template() -> None:
+def test_parameter_in_a_construct_template() -> None:
     query = "CONSTRUCT { <urn:x:s> <urn:x:p> ?_x } WHERE { }"
-    rewritten = with_values(query, {"_x": ox.Literal("v")})
+    rewritten = substitute(query, {"_x": ox.Literal("v")})
     assert [t.object for t in ox.Store().query(rewritten)] == [ox.Literal("v")]
     assert query_form(rewritten) == "CONSTRUCT"
 

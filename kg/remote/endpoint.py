@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, RemoteError
 from kg.remote.retry import TRANSIENT_STATUSES, RetryPolicy, retry_after_seconds
-from kg.remote.values import Term, query_form, with_values
+from kg.sparql_text import Term, query_form, substitute
 
 if TYPE_CHECKING:
     from kg.results import Results
@@ -88,10 +88,10 @@ class RemoteGraph:
         return f"RemoteGraph({self.endpoint!r})"
 
     def select_json(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bytes:
-        """Run a SELECT or ASK with its parameters in a VALUES block; SPARQL 1.1 results JSON."""
+        """Run a SELECT or ASK with its parameters written in as terms; SPARQL 1.1 results JSON."""
         from SPARQLWrapper import ASK, JSON, SELECT
 
-        body, media_type = self._run(with_values(sparql, bindings or {}), JSON, (SELECT, ASK))
+        body, media_type = self._run(substitute(sparql, bindings or {}), JSON, (SELECT, ASK))
         if "json" not in media_type:
             answered = media_type or "no media type"
             raise RemoteError(f"{self.endpoint} answered with {answered}, not SPARQL JSON")
@@ -107,7 +107,7 @@ class RemoteGraph:
         """Run a CONSTRUCT and parse the triples it returns (blank nodes keep their labels per answer)."""
         from SPARQLWrapper import CONSTRUCT, TURTLE
 
-        body, media_type = self._run(with_values(sparql, bindings or {}), TURTLE, (CONSTRUCT,))
+        body, media_type = self._run(substitute(sparql, bindings or {}), TURTLE, (CONSTRUCT,))
         rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
         try:
             return list(ox.parse(body, format=rdf_format))

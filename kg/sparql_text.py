@@ -1,0 +1,158 @@
+"""SPARQL as text: the form of a query, and parameters written into it as RDF terms.
+
+Both engines, the embedded store and a remote endpoint, receive the same query text. Pasting
+user text into a query is how injections happen, so a value is written only as one RDF term in
+N-Triples syntax (the serializer escapes quotes, backslashes and line breaks; IRIs are checked
+when the term is made), never as the text a user typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import NamedTuple, TypeAlias
+
+import pyoxigraph as ox
+
+from kg.errors import ParameterError
+
+#: An RDF term as pyoxigraph gives it (the package has no ``Term`` class of its own).
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+# Tokens that may hold '{', '}' or the word WHERE without being syntax: comments, strings, IRIs.
+_SKIP = re.compile(
+    r"""\#[^\n]*
+    | '''(?:[^'\\]|\\.|'(?!''))*'''
+    | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+    | '(?:[^'\\\n]|\\.)*'
+    | "(?:[^"\\\n]|\\.)*"
+    | <[^<>"{}|^`\\\x00-\x20]*>""",
+    re.VERBOSE | re.DOTALL,
+)
+# Variables, language tags and (prefixed) names are single tokens, so ?where, ex:where or @where
+# are never taken for the keyword.
+_NAME = re.compile(r"[?$]\w*|@[A-Za-z0-9-]+|[A-Za-z_][\w.-]*(?::[\w.:%-]*)?|:[\w.:%-]*")
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# SPARQL engines may decode \\uXXXX anywhere before parsing; such a sequence inside a value
+# could then close the string early, so it is refused rather than guessed at.
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
+
+
+_CLAUSE_ENDS = ("WHERE", "FROM", "LIMIT", "OFFSET", "HAVING", "ORDER", "GROUP", "VALUES")
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; UPDATE for an update; '' when none is found.
+
+    Read from the first keyword outside comments, strings and IRIs: SPARQLWrapper's own guess
+    is misled by header comments (it removes only every other comment line).
+    """
+    position = 0
+    while position < len(sparql):
+        token = _SKIP.match(sparql, position) or _NAME.match(sparql, position)
+        if token:
+            word = token.group().upper()
+            if word in _FORMS:
+                return word
+            if word in _UPDATES:
+                return "UPDATE"
+            position = token.end()
+        else:
+            position += 1
+    return ""
+
+
+class _Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    opaque: bool  # a string or an IRI: never a keyword, a brace or a variable
+
+
+def _tokens(sparql: str) -> list[_Token]:
+    """The query's tokens, comments dropped; anything that is not a name is one character."""
+    tokens: list[_Token] = []
+    position = 0
+    while position < len(sparql):
+        skipped = _SKIP.match(sparql, position)
+        if skipped:
+            if not skipped.group().startswith("#"):
+                tokens.append(_Token(position, skipped.end(), skipped.group(), True))
+            position = skipped.end()
+            continue
+        name = _NAME.match(sparql, position)
+        end = name.end() if name else position + 1
+        if not sparql[position].isspace():
+            tokens.append(_Token(position, end, sparql[position:end], False))
+        position = end
+    return tokens
+
+
+def term_text(name: str, term: Term) -> str:
+    """One term as SPARQL text: IRIs and literals only (VALUES admits no blank node)."""
+    if isinstance(term, ox.Literal):
+        if _CODEPOINT_ESCAPE.search(term.value):
+            raise ParameterError(
+                f"{name.lstrip('_')}: a value containing a backslash followed by 'u' cannot be sent "
+                "safely to a remote endpoint"
+            )
+        return str(term)
+    if isinstance(term, ox.NamedNode):
+        return str(term)
+    raise ParameterError(f"{name.lstrip('_')}: only IRIs and literals can be sent to a remote endpoint")
+
+
+def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """The query with each bound parameter written in as its RDF term.
+
+    This is the effect SPARQL-dev SEP-0007 gives to binding a variable beforehand, done on the
+    text so that every engine, embedded or remote, sees the same query. Every use of the
+    variable becomes the constant, so the planner can start from it (``?x ex:p ?_country`` is an
+    index lookup, not a scan) and it reaches EXISTS, OPTIONAL, UNION and sub-query groups
+    alike: Oxigraph's own substitutions do not reach into EXISTS, and a VALUES block in every
+    group turns each label lookup into a join over all labels. Where a SELECT clause projects
+    the variable it becomes ``(term AS ?name)``, so the answer still shows the value, and
+    ``BOUND(?name)`` becomes ``true``. An optional parameter left unbound stays a variable, so
+    ``FILTER(!BOUND(?__name) || ...)`` is dropped by the planner when no value is given.
+
+    >>> substitute("SELECT ?x ?_v WHERE { ?x ?p ?_v }", {"_v": ox.Literal("a")})
+    'SELECT ?x ("a" AS ?_v) WHERE { ?x ?p "a" }'
+    """
+    if not bindings:
+        return sparql
+    for name in bindings:
+        if not _VARIABLE.fullmatch(name):
+            raise ParameterError(f"{name!r} is not a SPARQL variable name")
+    terms = {name: term_text(name, term) for name, term in bindings.items()}
+    edits: list[tuple[int, int, str]] = []
+    clause = ""  # SELECT (projection), BY (ORDER BY / GROUP BY: an expression needs brackets) or ""
+    depth = 0  # parentheses within the clause
+    tokens = _tokens(sparql)
+    for index, token in enumerate(tokens):
+        if token.opaque:
+            continue
+        word = token.text.upper()
+        if word in ("SELECT", "BY"):
+            clause, depth = word, 0
+            continue
+        if clause and depth == 0 and (token.text in ("{", "}") or word in _CLAUSE_ENDS):
+            clause = ""
+        depth += (token.text == "(") - (token.text == ")")
+        name = token.text[1:]
+        if token.text[:1] in "?$" and name in terms:
+            around = [t.text.upper() for t in tokens[max(index - 2, 0) : index + 2]]
+            if around == ["BOUND", "(", token.text.upper(), ")"]:  # a bound parameter is bound
+                edits.append((tokens[index - 2].start, tokens[index + 1].end, "true"))
+                continue
+            if clause == "SELECT" and depth == 0:
+                text = f"({terms[name]} AS ?{name})"
+            elif clause == "BY" and depth == 0:
+                text = f"({terms[name]})"
+            else:
+                text = terms[name]
+            edits.append((token.start, token.end, text))
+    for start, end, text in reversed(edits):
+        sparql = sparql[:start] + text + sparql[end:]
+    return sparql
