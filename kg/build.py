@@ -169,9 +169,7 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
         if last.get("keys", {}).get("data") == keys["data"] and (target / "validation.txt").is_file():
             # The last build passed validation with exactly these inputs.
             shutil.copy2(target / "validation.txt", out.folder / "validation.txt")
-            console.print(
-                "[green]✓[/green] validate [dim](inputs unchanged: conformed in the last build)[/dim]"
-            )
+            console.print(f"[green]✓[/green] validate [dim](inputs unchanged: {UNCHANGED})[/dim]")
         else:
             report = validate(graph)
             (out.folder / "validation.txt").write_text(report.text() + "\n", encoding="utf-8")

@@ -8,7 +8,7 @@ an object so that nothing is fetched.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
@@ -102,4 +102,18 @@ def _jsonld(quads: list[ox.Quad]) -> bytes:
         terms = (q.subject, q.predicate, q.object, q.graph_name)
         dataset.add(tuple(rdflib_term(t) for t in terms))  # type: ignore[arg-type]
     text = dataset.serialize(format="json-ld", context=dict(context()), indent=1)
-    return (json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    document = _in_order(json.loads(text))
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _in_order(node: Any, key: str = "") -> Any:
+    """The JSON-LD document with every array sorted, so equal graphs give equal bytes.
+
+    JSON-LD arrays are unordered sets, except the items of an ``@list``, which keep their order.
+    """
+    if isinstance(node, dict):
+        return {k: _in_order(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_in_order(item) for item in node]
+        return items if key == "@list" else sorted(items, key=lambda i: json.dumps(i, sort_keys=True))
+    return node

@@ -113,7 +113,8 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
     index lookup, not a scan) and it reaches EXISTS, OPTIONAL, UNION and sub-query groups
     alike: Oxigraph's own substitutions do not reach into EXISTS, and a VALUES block in every
     group turns each label lookup into a join over all labels. Where a SELECT clause projects
-    the variable it becomes ``(term AS ?name)``, so the answer still shows the value, and
+    the variable it becomes ``(term AS ?name)``, so the answer still shows the value (a sub-query
+    no longer projects it, since its uses in the sub-query are now the term), and
     ``BOUND(?name)`` becomes ``true``. An optional parameter left unbound stays a variable, so
     ``FILTER(!BOUND(?__name) || ...)`` is dropped by the planner when no value is given.
 
@@ -129,6 +130,7 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
     edits: list[tuple[int, int, str]] = []
     clause = ""  # SELECT (projection), BY (ORDER BY / GROUP BY: an expression needs brackets) or ""
     depth = 0  # parentheses within the clause
+    selects = 0  # SELECT keywords so far: the first is the outermost query's
     tokens = _tokens(sparql)
     for index, token in enumerate(tokens):
         if token.opaque:
@@ -136,6 +138,7 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
         word = token.text.upper()
         if word in ("SELECT", "BY"):
             clause, depth = word, 0
+            selects += word == "SELECT"
             continue
         if clause and depth == 0 and (token.text in ("{", "}") or word in _CLAUSE_ENDS):
             clause = ""
@@ -146,8 +149,8 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
             if around == ["BOUND", "(", token.text.upper(), ")"]:  # a bound parameter is bound
                 edits.append((tokens[index - 2].start, tokens[index + 1].end, "true"))
                 continue
-            if clause == "SELECT" and depth == 0:
-                text = f"({terms[name]} AS ?{name})"
+            if clause == "SELECT" and depth == 0:  # only the outermost query may assign it
+                text = f"({terms[name]} AS ?{name})" if selects == 1 else ""
             elif clause == "BY" and depth == 0:
                 text = f"({terms[name]})"
             else:

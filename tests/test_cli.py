@@ -124,6 +124,26 @@ def test_build_and_failed_build_keeps_previous_output(tmp_path: Path) -> None:
     assert {p.relative_to(out) for p in out.rglob("*") if p.is_file()} == set(before)
 
 
+def test_unchanged_inputs_keep_steps_and_changed_ones_redo_them(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert run_kg("build", "--out", str(out)).returncode == 0
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    again = run_kg("build", "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    # validation, dumps, saved queries, gap map and ontology documentation are kept
+    assert again.stderr.count("kept from the last build") == 5
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == first
+    # As if the data had changed since: every step that reads the data runs again.
+    record = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    record["keys"]["data"] = "an older input"
+    (out / "build.json").write_text(json.dumps(record), encoding="utf-8")
+    redone = run_kg("build", "--out", str(out))
+    assert redone.returncode == 0, redone.stderr
+    assert redone.stderr.count("kept from the last build") == 1  # the ontology documentation
+    assert "statements conform" in redone.stderr
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == first
+
+
 def test_data_option_adds_a_draft(tmp_path: Path) -> None:
     draft = tmp_path / "draft"
     shutil.copytree(FIXTURES / "core", draft)
