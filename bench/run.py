@@ -179,6 +179,8 @@ def task_rdflib_queries(path: str) -> dict[str, Any]:
         times[name] = _timed(lambda saved=saved, b=bindings: list(dataset.query(saved.text, initBindings=b)))[
             0
         ]
+        # One line per query, so that a run stopped at its time limit still reports the finished ones.
+        print(json.dumps({"query": name, "seconds": times[name]}), flush=True)
     return {"queries": times, "peak_mb": _peak_mb()}
 
 
