@@ -91,17 +91,17 @@ def _tokens(sparql: str) -> list[_Token]:
 
 
 def term_text(name: str, term: Term) -> str:
-    """One term as SPARQL text: IRIs and literals only (VALUES admits no blank node)."""
+    """One term as SPARQL text: IRIs and literals only (a blank node in a query is a new variable)."""
     if isinstance(term, ox.Literal):
         if _CODEPOINT_ESCAPE.search(term.value):
             raise ParameterError(
-                f"{name.lstrip('_')}: a value containing a backslash followed by 'u' cannot be sent "
-                "safely to a remote endpoint"
+                f"{name.lstrip('_')}: a value containing a backslash followed by 'u' cannot be "
+                "written into a query safely"
             )
         return str(term)
     if isinstance(term, ox.NamedNode):
         return str(term)
-    raise ParameterError(f"{name.lstrip('_')}: only IRIs and literals can be sent to a remote endpoint")
+    raise ParameterError(f"{name.lstrip('_')}: only IRIs and literals can be given as values")
 
 
 def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
