@@ -151,14 +151,18 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
         console.print(f"[green]✓[/green] {title} [dim]({time.perf_counter() - t0:.2f} s)[/dim]")
         return result
 
+    def unchanged(key: str, name: str) -> bool:
+        """Whether the last build wrote ``name`` from the same inputs (``key``) as this one."""
+        return bool(last.get("keys", {}).get(key) == keys[key] and (target / name).exists())
+
     def reusable(title: str, key: str, folder: str, action: Callable[[], object]) -> None:
         """Run the step, or copy ``folder`` and its index entries from the last build if its key matches."""
-        if last.get("keys", {}).get(key) == keys[key] and (target / folder).is_dir():
+        if unchanged(key, folder):
             shutil.copytree(target / folder, out.folder / folder)
             out.entries += [
                 (e[0], e[1], e[2]) for e in last.get("entries", []) if e[2].startswith(folder + "/")
             ]
-            console.print(f"[green]✓[/green] {title} [dim](inputs unchanged: kept from the last build)[/dim]")
+            console.print(f"[green]✓[/green] {title} [dim](inputs unchanged: {UNCHANGED})[/dim]")
         else:
             step(title, action)
 
@@ -166,7 +170,7 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
         graph = step("load", lambda: load(extra))
         assert isinstance(graph, KnowledgeGraph)
         keys.update(data=fingerprint(graph), model=fingerprint(graph, ("ontology",)))
-        if last.get("keys", {}).get("data") == keys["data"] and (target / "validation.txt").is_file():
+        if unchanged("data", "validation.txt"):
             # The last build passed validation with exactly these inputs.
             shutil.copy2(target / "validation.txt", out.folder / "validation.txt")
             console.print(f"[green]✓[/green] validate [dim](inputs unchanged: {UNCHANGED})[/dim]")

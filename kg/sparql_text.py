@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import NamedTuple, TypeAlias
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from kg.errors import ParameterError
-
-#: An RDF term as pyoxigraph gives it (the package has no ``Term`` class of its own).
-Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+from kg.results import Term
 
 # Tokens that may hold '{', '}' or the word WHERE without being syntax: comments, strings, IRIs.
 _SKIP = re.compile(

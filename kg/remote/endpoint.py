@@ -19,7 +19,8 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, RemoteError
 from kg.remote.retry import TRANSIENT_STATUSES, RetryPolicy, retry_after_seconds
-from kg.sparql_text import Term, query_form, substitute
+from kg.results import Term
+from kg.sparql_text import query_form, substitute
 
 if TYPE_CHECKING:
     from kg.results import Results
