@@ -65,6 +65,18 @@ def test_brokers_between_refugee_organisations_and_government(network) -> None:
     assert {KENYA + "refugepoint", KAZAKHSTAN + "rcs-rk", WHO_SERBIA} <= set(filtered.iri)
 
 
+def test_brokers_are_exact_on_small_networks_and_a_repeatable_estimate_on_large_ones(network) -> None:
+    actors = len(analysis.actor_network(network))
+    exact = analysis.brokers(network)
+    assert exact.attrs["pivots"] is None  # the shipped network is smaller than the default sample
+    assert analysis.brokers(network, pivots=actors).equals(exact)
+    estimate = analysis.brokers(network, pivots=actors // 2)
+    assert estimate.attrs["pivots"] == actors // 2
+    assert estimate.equals(analysis.brokers(network, pivots=actors // 2))  # fixed seed: same ranking
+    # the estimate still ranks RefugePoint as a broker: it stands between the official it engaged and others
+    assert KENYA + "refugepoint" in set(estimate.iri)
+
+
 def test_path_from_urban_refugees_to_the_insurance_scheme(network) -> None:
     # 000: RefugePoint worked with a mid-level official to register urban refugees in the scheme
     start = analysis.resolve(network, "population:urban-refugees")

@@ -103,7 +103,11 @@ def brokers(between: tuple[str, ...], fmt: str, data: tuple[Path, ...]) -> None:
     """Actors ranked by betweenness, with the groups each one connects."""
     from kg.network.analysis import brokers as run
 
-    _show(run(_projection(data), between), fmt, "Brokers (betweenness on the actor network)")
+    frame = run(_projection(data), between)
+    title = "Brokers (betweenness on the actor network)"
+    if frame.attrs["pivots"]:
+        title += f", estimated from {frame.attrs['pivots']} sampled sources"
+    _show(frame, fmt, title)
 
 
 @analyze.command()
