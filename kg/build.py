@@ -187,7 +187,7 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
         reusable("dumps", "data", "dumps", lambda: write_dumps(graph, out))
         reusable("saved queries", "data", "queries", lambda: write_query_answers(graph, out))
         reusable("gap map", "data", "gapmap", lambda: write_gap_map(graph, out))
-        step("network diagrams", lambda: write_diagrams(graph, out, target))
+        reusable("network diagrams", "data", "network", lambda: write_diagrams(graph, out, target))
         reusable("ontology documentation", "model", "ontology", lambda: write_ontology_docs(graph, out))
         step("index", lambda: write_index(out))
         record = {"version": __version__, "statements": len(graph), "keys": keys, "entries": out.entries}

@@ -130,8 +130,8 @@ def test_unchanged_inputs_keep_steps_and_changed_ones_redo_them(tmp_path: Path) 
     first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     again = run_kg("build", "--out", str(out))
     assert again.returncode == 0, again.stderr
-    # validation, dumps, saved queries, gap map and ontology documentation are kept
-    assert again.stderr.count("kept from the last build") == 5
+    # validation, dumps, saved queries, gap map, network diagrams and ontology documentation are kept
+    assert again.stderr.count("kept from the last build") == 6
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == first
     # As if the data had changed since: every step that reads the data runs again.
     record = json.loads((out / "build.json").read_text(encoding="utf-8"))

@@ -1,0 +1,59 @@
+"""Wall time of the two commands users type on the shipped data, process start included.
+
+The ``kg`` command itself is run, as ``pip install .`` installs it. ``kg build`` is timed cold
+(a new output folder: every step runs, diagram images included) and warm (again into the same
+folder: steps whose inputs are unchanged are kept); ``kg query NAME`` once per saved query.
+Medians of RUNS runs. Targets: build under 3 s warm, query under 1 s.
+
+    python bench/commands.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 3
+KG = [shutil.which("kg") or sys.exit("bench/commands.py: install the package first (pip install .)")]
+
+
+def wall(command: list[str], cwd: Path) -> float:
+    """Seconds from starting the process to its exit; a failed command is an error, not a figure."""
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def measure() -> dict[str, float]:
+    """Median wall times: build cold and warm, and every saved query."""
+    from kg.catalogue import catalogue
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        cold = []
+        for _ in range(RUNS):
+            shutil.rmtree(work / "dist", ignore_errors=True)
+            cold.append(wall([*KG, "build", "--out", "dist"], work))
+        figures["kg build (cold)"] = statistics.median(cold)
+        figures["kg build (warm)"] = statistics.median(
+            [wall([*KG, "build", "--out", "dist"], work) for _ in range(RUNS)]
+        )
+        for name in catalogue():
+            command = [*KG, "query", name, "--format", "csv"]
+            figures[f"kg query {name}"] = statistics.median([wall(command, work) for _ in range(RUNS)])
+    return figures
+
+
+def main() -> None:
+    for what, seconds in measure().items():
+        print(f"{what:70s} {seconds:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
