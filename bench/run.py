@@ -3,7 +3,8 @@
 For each size the same N-Quads file is measured in separate processes (so that peak memory is each
 task's own): kg load vs rdflib's Memory store parse, with Oxigraph's own bulk load as the reference;
 kg validation vs pySHACL on the whole graph; every saved query on Oxigraph vs rdflib's SPARQL
-engine; network projection + betweenness; diagram generation. Writes bench/RESULTS.md.
+engine; network projection + betweenness; diagram generation. Then `kg build` and `kg query` on the
+shipped data (bench/commands.py). Writes bench/RESULTS.md.
 
     python bench/run.py --sizes 1000 10000 --timeout 600 --query-limit 30
 """
@@ -405,7 +406,12 @@ def main(argv: list[str] | None = None) -> None:
             f"{_s(r['kg_validate'])} | {r['kg_validate'].get('peak_mb', 0):.0f} MB | "
             f"{r['kg_queries'].get('peak_mb', 0):.0f} MB |"
         )
+    sys.path.insert(0, str(HERE))
+    from commands import RUNS, markdown, measure  # bench/commands.py
+
     lines += ["", "## Side by side", "", *("\n\n".join(sections).splitlines()), ""]
+    lines += ["## On the shipped data", "", f"Process start included; medians of {RUNS} runs.", ""]
+    lines += [markdown(measure()), ""]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 
