@@ -23,7 +23,7 @@ from rich.console import Console
 from kg import __version__
 from kg.catalogue import catalogue
 from kg.errors import ValidationFailed
-from kg.export import FORMATS, export
+from kg.export import FORMATS, export_all
 from kg.load import KnowledgeGraph, load
 from kg.query import run_saved
 from kg.resources import package_file, queries_dir
@@ -47,9 +47,9 @@ class Output:
 def write_dumps(graph: KnowledgeGraph, out: Output) -> None:
     folder = out.folder / "dumps"
     folder.mkdir()
-    for fmt, (_, suffix, _media) in FORMATS.items():
-        path = folder / f"{DUMP_NAME}.{suffix}"
-        path.write_bytes(export(graph, fmt))
+    for fmt, data in export_all(graph).items():
+        path = folder / f"{DUMP_NAME}.{FORMATS[fmt][1]}"
+        path.write_bytes(data)
         out.add("Dumps", fmt, path)
 
 

@@ -59,7 +59,19 @@ def export(graph: KnowledgeGraph, fmt: str = "turtle", kinds: tuple[str, ...] = 
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    quads = canonical_quads(graph, kinds)
+    return _serialize(canonical_quads(graph, kinds), fmt)
+
+
+def export_all(graph: KnowledgeGraph) -> dict[str, bytes]:
+    """The whole graph in every format of :data:`FORMATS`, from one canonical pass (the build's dumps).
+
+    Canonicalizing and sorting is most of an export's cost, so it is done once, not per format.
+    """
+    quads = canonical_quads(graph)
+    return {fmt: _serialize(quads, fmt) for fmt in FORMATS}
+
+
+def _serialize(quads: list[ox.Quad], fmt: str) -> bytes:
     rdf_format = FORMATS[fmt][0]
     if rdf_format is None:
         return _jsonld(quads)
