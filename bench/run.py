@@ -310,7 +310,7 @@ def _ratio(slow: dict[str, Any], fast: dict[str, Any], key: str = "seconds") -> 
     if key in slow:
         return f"{slow[key] / fast[key]:.1f}×"
     if "timeout" in slow:
-        return f"> {slow['timeout'] / fast[key]:.0f}×"
+        return f"> {slow['timeout'] / fast[key]:.1f}×"
     return "–"
 
 
