@@ -390,6 +390,9 @@ def main(argv: list[str] | None = None) -> None:
 
     import os
 
+    sys.path.insert(0, str(HERE))
+    from commands import RUNS, markdown, measure  # bench/commands.py; exits now if `kg` is not installed
+
     sections, curve = [], []
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
@@ -439,18 +442,15 @@ def main(argv: list[str] | None = None) -> None:
         "## Growth with the number of case studies",
         "",
         "| cases | statements | kg load | Oxigraph bulk load | kg validation | kg export (all dumps) "
-        "| peak memory (validation) | peak memory (queries) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| peak memory (validation) | peak memory (queries) | peak memory (export) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for size, r in curve:
         lines.append(
             f"| {size:,} | {r['kg_load'].get('triples', 0):,} | {_s(r['kg_load'])} | {_s(r['ox_bulk'])} | "
             f"{_s(r['kg_validate'])} | {_s(r['kg_export'])} | {r['kg_validate'].get('peak_mb', 0):.0f} MB | "
-            f"{r['kg_queries'].get('peak_mb', 0):.0f} MB |"
+            f"{r['kg_queries'].get('peak_mb', 0):.0f} MB | {r['kg_export'].get('peak_mb', 0):.0f} MB |"
         )
-    sys.path.insert(0, str(HERE))
-    from commands import RUNS, markdown, measure  # bench/commands.py
-
     lines += ["", "## Side by side", "", *("\n\n".join(sections).splitlines()), ""]
     lines += ["## On the shipped data", "", f"Process start included; medians of {RUNS} runs.", ""]
     lines += [markdown(measure()), ""]
