@@ -14,8 +14,11 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import platform
 import resource
+import select
+import signal
 import statistics
 import subprocess
 import sys
@@ -64,7 +67,6 @@ def _tree_mb(root: int) -> float:
 
 def _watch_memory() -> None:
     """Sample this task's process tree every 50 ms: workers' memory counts while they run together."""
-    import os
     import threading
 
     def sample() -> None:
@@ -192,10 +194,6 @@ def _in_child(action: Callable[[], Any], limit: float) -> float | None:
 
     Forking after the load gives every query the same loaded graph and its own time limit.
     """
-    import os
-    import select
-    import signal
-
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: run, report, leave without cleanup
@@ -219,6 +217,7 @@ def task_rdflib_queries(path: str, limits: dict[str, float]) -> dict[str, Any]:
 
     import kg
     from kg.catalogue import catalogue
+    from kg.export import rdflib_term
     from kg.query import bind
 
     graph = kg.load([path])
@@ -230,10 +229,7 @@ def task_rdflib_queries(path: str, limits: dict[str, float]) -> dict[str, Any]:
     for name, saved in catalogue().items():
         if name not in limits:
             continue
-        bindings = {
-            k: rdflib.URIRef(v.value) if v.__class__.__name__ == "NamedNode" else rdflib.Literal(v.value)
-            for k, v in bind(graph, saved, {}).items()
-        }
+        bindings: dict[str, Any] = {k: rdflib_term(v) for k, v in bind(graph, saved, {}).items()}
         limit = limits[name]
         seconds = _in_child(functools.partial(dataset.query, saved.text, initBindings=bindings), limit)
         _report(queries={name: seconds if seconds is not None else {"limit": limit}})
@@ -272,9 +268,6 @@ def query_limits(kg_queries: dict[str, Any], ratio: float, cap: float) -> dict[s
 
 def run_task(task: str, path: Path, timeout: float, limits: dict[str, float]) -> dict[str, Any]:
     """One task in a fresh process; a task stopped at its time limit keeps what it had reported."""
-    import os
-    import signal
-
     command = [sys.executable, __file__, "--task", task, str(path), "--limits", json.dumps(limits)]
     # Its own session, so that stopping it also stops the queries it forked.
     process = subprocess.Popen(
@@ -387,8 +380,6 @@ def main(argv: list[str] | None = None) -> None:
         extra = (args.limits,) if name == "rdflib_queries" else ()
         print(json.dumps(TASKS[name](path, *extra)))
         return
-
-    import os
 
     sys.path.insert(0, str(HERE))
     from commands import RUNS, markdown, measure  # bench/commands.py; exits now if `kg` is not installed
