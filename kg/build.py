@@ -23,13 +23,12 @@ from rich.console import Console
 from kg import __version__
 from kg.catalogue import catalogue
 from kg.errors import ValidationFailed
-from kg.export import FORMATS, export_all
+from kg.export import write_all
 from kg.load import KnowledgeGraph, load
 from kg.query import run_saved
 from kg.resources import package_file, queries_dir
 from kg.validate import validate
 
-DUMP_NAME = "refugee-access"
 UNCHANGED = "kept from the last build"
 
 
@@ -47,9 +46,7 @@ class Output:
 def write_dumps(graph: KnowledgeGraph, out: Output) -> None:
     folder = out.folder / "dumps"
     folder.mkdir()
-    for fmt, data in export_all(graph).items():
-        path = folder / f"{DUMP_NAME}.{FORMATS[fmt][1]}"
-        path.write_bytes(data)
+    for fmt, path in write_all(graph, folder).items():
         out.add("Dumps", fmt, path)
 
 

@@ -1,14 +1,23 @@
 """Deterministic dumps: the same graph gives the same bytes, so diffs of dumps are reviewable.
 
-Blank nodes get canonical labels (RDF Dataset Canonicalization as implemented by Oxigraph) and
-statements are written in sorted order. JSON-LD is compacted with the shipped context, given as
-an object so that nothing is fetched.
+Blank nodes get canonical labels (RDF Dataset Canonicalization as implemented by Oxigraph, graph
+by graph). Each named graph is written as sorted N-Quads lines, graph after graph in IRI order;
+every other format is parsed back from those lines by Oxigraph, so the order is the same
+everywhere and no Python sort key is built per statement. JSON-LD is compacted with the shipped
+context (given as an object, so nothing is fetched), one named graph at a time. Dumps are
+written as streams: the cost grows with the number of statements, and memory holds the sorted
+lines, not a second copy of the graph as Python objects.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -29,24 +38,146 @@ FORMATS: dict[str, tuple[ox.RdfFormat | None, str, str]] = {
     "jsonld": (None, "jsonld", "application/ld+json"),
 }
 
+GraphName = ox.NamedNode | ox.DefaultGraph
 
-def _key(term: Term | ox.DefaultGraph) -> tuple[int, str]:
-    return (0 if isinstance(term, ox.DefaultGraph) else 1, str(term))
+#: file name of the dumps, before the format's suffix (the build's folder and the server's VoID)
+DUMP_NAME = "refugee-access"
 
 
-def canonical_quads(graph: KnowledgeGraph, kinds: tuple[str, ...] = ()) -> list[ox.Quad]:
-    """Every quad of the chosen kinds of graph (all by default), canonicalized and sorted."""
-    names = graph.graphs(*kinds) if kinds else None
-    source = (
-        graph.store
-        if names is None
-        else (q for name in names for q in graph.store.quads_for_pattern(None, None, None, name))
-    )
-    dataset = ox.Dataset(source)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    return sorted(
-        dataset, key=lambda q: (_key(q.graph_name), _key(q.subject), _key(q.predicate), _key(q.object))
-    )
+class CanonicalDump:
+    """The graphs of the given kinds (all by default), canonically labelled, ready to write in any format.
+
+    Canonicalizing is done once per dump, however many formats are written from it.
+    """
+
+    def __init__(self, graph: KnowledgeGraph, kinds: tuple[str, ...] = ()) -> None:
+        store = graph.store
+        self.names: list[GraphName] = list(graph.graphs(*kinds))
+        if not kinds and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+            self.names.insert(0, ox.DefaultGraph())
+        self._store = store
+
+    @cached_property
+    def _lines(self) -> dict[GraphName, list[bytes]]:
+        """Each graph's statements as sorted N-Quads lines, blank nodes canonically labelled.
+
+        Each graph is canonicalized on its own, which keeps the cost linear in the number of graphs,
+        and its labels are prefixed with a digest of the graph's name so that they stay apart. A
+        blank node that several graphs share (possible in a TriG or N-Quads file) needs one label
+        across them: then the dataset is canonicalized as a whole.
+        """
+        owner: dict[str, GraphName] = {}
+        lines: dict[GraphName, list[bytes]] = {}
+        for name in self.names:
+            quads = list(self._store.quads_for_pattern(None, None, None, name))
+            blanks = {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+            if any(owner.setdefault(b, name) != name for b in blanks):
+                return self._lines_of_whole_dataset()
+            if blanks:
+                dataset = ox.Dataset(quads)
+                dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+                quads = list(_prefixed(dataset, hashlib.sha256(str(name).encode()).hexdigest()[:16]))
+            lines[name] = _sorted_lines(quads)
+        return lines
+
+    def _lines_of_whole_dataset(self) -> dict[GraphName, list[bytes]]:
+        chosen = (q for name in self.names for q in self._store.quads_for_pattern(None, None, None, name))
+        dataset = ox.Dataset(chosen)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        return {name: _sorted_lines(dataset.quads_for_graph_name(name)) for name in self.names}
+
+    @cached_property
+    def _triples(self) -> bytes:
+        """The union of all graphs as a sorted N-Triples document (a triple in two graphs is written once)."""
+        triples: set[bytes] = set()
+        for name, lines in self._lines.items():
+            if isinstance(name, ox.DefaultGraph):
+                triples.update(lines)
+            else:  # drop " <graph> .\n" and end the line as a triple
+                cut = len(str(name).encode()) + 4
+                triples.update(line[:-cut] + b" .\n" for line in lines)
+        return b"".join(sorted(triples))
+
+    @cached_property
+    def _prefixes(self) -> dict[str, str]:
+        iris = {
+            term.value
+            for t in ox.parse(self._triples, format=ox.RdfFormat.N_TRIPLES)
+            for term in (t.subject, t.predicate, t.object)
+            if isinstance(term, ox.NamedNode)
+        }
+        return prefixes_of(iris)
+
+    def write(self, fmt: str, output: BinaryIO) -> None:
+        """Write the dump in one of :data:`FORMATS` to a binary stream."""
+        if fmt not in FORMATS:
+            raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        if fmt == "ntriples":
+            output.write(self._triples)
+        elif fmt == "nquads":
+            for lines in self._lines.values():
+                output.writelines(lines)
+        elif fmt == "turtle":
+            triples = ox.parse(self._triples, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, output, ox.RdfFormat.TURTLE, prefixes=self._prefixes)
+        elif fmt == "trig":
+            quads = (q for lines in self._lines.values() for q in _parse(lines))
+            ox.serialize(quads, output, ox.RdfFormat.TRIG, prefixes=self._prefixes)
+        else:
+            self._write_jsonld(output)
+
+    def bytes(self, fmt: str) -> bytes:
+        output = io.BytesIO()
+        self.write(fmt, output)
+        return output.getvalue()
+
+    def _write_jsonld(self, output: BinaryIO) -> None:
+        """One JSON-LD document, compacted and with every array sorted, written one named graph at a time."""
+        import rdflib
+        from rdflib.plugins.serializers.jsonld import Converter
+        from rdflib.plugins.shared.jsonld.context import Context
+
+        data = dict(context())
+        shared = Context(data)
+        converter = Converter(shared, use_native_types=False, use_rdf_type=False)
+        output.write(b'{\n "@context": ' + _json(data) + b',\n "@graph": [')
+        separator = b"\n  "
+        for name, lines in self._lines.items():
+            graph = rdflib.Graph()
+            for q in _parse(lines):
+                graph.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
+            nodes = _in_order(converter.from_graph(graph))
+            if isinstance(name, ox.NamedNode):
+                nodes = [{"@id": shared.shrink_iri(name.value), "@graph": nodes}]
+            for node in nodes:
+                output.write(separator + _json(node))
+                separator = b",\n  "
+        output.write(b"\n ]\n}\n")
+
+
+def _sorted_lines(quads: Iterable[ox.Quad]) -> list[bytes]:
+    return sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True))
+
+
+def _prefixed(quads: Iterable[ox.Quad], prefix: str) -> Iterator[ox.Quad]:
+    """The quads with every blank-node label prefixed (canonical labels of one graph made unique)."""
+
+    def term(t: Any) -> Any:
+        return ox.BlankNode(prefix + t.value) if isinstance(t, ox.BlankNode) else t
+
+    for q in quads:
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            q = ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name)
+        yield q
+
+
+def _parse(lines: list[bytes]) -> ox.QuadParser:
+    return ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+
+
+def _json(value: Any) -> bytes:
+    """Indented JSON, nested two levels into the document (strings hold no raw line breaks)."""
+    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ").encode()
 
 
 def export(graph: KnowledgeGraph, fmt: str = "turtle", kinds: tuple[str, ...] = ()) -> bytes:
@@ -59,35 +190,29 @@ def export(graph: KnowledgeGraph, fmt: str = "turtle", kinds: tuple[str, ...] = 
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return _serialize(canonical_quads(graph, kinds), fmt)
+    return CanonicalDump(graph, kinds).bytes(fmt)
 
 
-def export_all(graph: KnowledgeGraph) -> dict[str, bytes]:
-    """The whole graph in every format of :data:`FORMATS`, from one canonical pass (the build's dumps).
-
-    Canonicalizing and sorting is most of an export's cost, so it is done once, not per format.
-    """
-    quads = canonical_quads(graph)
-    return {fmt: _serialize(quads, fmt) for fmt in FORMATS}
-
-
-def _serialize(quads: list[ox.Quad], fmt: str) -> bytes:
-    rdf_format = FORMATS[fmt][0]
-    if rdf_format is None:
-        return _jsonld(quads)
-    if not rdf_format.supports_datasets:
-        triples = sorted(
-            {q.triple for q in quads}, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object))
-        )
-        return cast(bytes, ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples)))
-    return cast(bytes, ox.serialize(quads, format=rdf_format, prefixes=used_prefixes(quads)))
+def write_all(graph: KnowledgeGraph, folder: Path, stem: str = DUMP_NAME) -> dict[str, Path]:
+    """The whole graph in every format of :data:`FORMATS`, as ``stem.suffix`` files (the build's dumps)."""
+    dump = CanonicalDump(graph)
+    written = {}
+    for fmt, (_, suffix, _) in FORMATS.items():
+        path = folder / f"{stem}.{suffix}"
+        with path.open("wb") as output:
+            dump.write(fmt, output)
+        written[fmt] = path
+    return written
 
 
 def used_prefixes(statements: list[ox.Quad] | list[ox.Triple]) -> dict[str, str]:
-    """Only the prefixes the data uses, so a dump does not declare forty unused ones."""
-    iris = {
-        t.value for s in statements for t in (s.subject, s.predicate, s.object) if isinstance(t, ox.NamedNode)
-    }
+    """Only the prefixes the statements use, so a document does not declare forty unused ones."""
+    terms = (t for s in statements for t in (s.subject, s.predicate, s.object))
+    return prefixes_of({t.value for t in terms if isinstance(t, ox.NamedNode)})
+
+
+def prefixes_of(iris: set[str]) -> dict[str, str]:
+    """The shipped prefixes whose namespace is the namespace of one of these IRIs."""
     namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
     return {p: ns for p, ns in sorted(prefixes().items()) if ns in namespaces}
 
@@ -106,20 +231,8 @@ def rdflib_term(term: Term | ox.DefaultGraph) -> rdflib.term.Node:
     return rdflib.graph.DATASET_DEFAULT_GRAPH_ID
 
 
-def _jsonld(quads: list[ox.Quad]) -> bytes:
-    import rdflib
-
-    dataset = rdflib.Dataset()
-    for q in quads:
-        terms = (q.subject, q.predicate, q.object, q.graph_name)
-        dataset.add(tuple(rdflib_term(t) for t in terms))  # type: ignore[arg-type]
-    text = dataset.serialize(format="json-ld", context=dict(context()), indent=1)
-    document = _in_order(json.loads(text))
-    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
-
-
 def _in_order(node: Any, key: str = "") -> Any:
-    """The JSON-LD document with every array sorted, so equal graphs give equal bytes.
+    """The JSON-LD value with every array sorted, so equal graphs give equal bytes.
 
     JSON-LD arrays are unordered sets, except the items of an ``@list``, which keep their order.
     """

@@ -11,10 +11,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from kg.load import load
-from kg.network.diagrams import all_diagrams, render_html
+from kg.network.diagrams import all_diagrams, edge_tooltip, overview, render_html
 from kg.network.projection import project
 from tests.browser import CHROMIUM_ARGS
 
@@ -181,3 +182,38 @@ def test_same_graph_gives_same_bytes(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         outputs.append([f.read_bytes() for f in files])
     assert outputs[0] == outputs[1]
+
+
+def test_statements_of_one_relation_between_two_nodes_are_one_edge() -> None:
+    # Both the WHO/Europe page and the EuroHealthNet record say that legal status affects migrants.
+    barrier = "https://w3id.org/refugee-access/concept/barrier/legal-status"
+    migrants = "https://w3id.org/refugee-access/concept/population/migrants"
+    network = project(load())
+    diagram = overview(network)
+
+    def affects(graph: nx.MultiDiGraph) -> list[dict[str, str]]:
+        return [d for d in graph.get_edge_data(barrier, migrants).values() if d["relation"] == "ra:affects"]
+
+    stated, drawn = affects(network), affects(diagram.graph)
+    assert len(stated) == 2
+    assert len(drawn) == 1
+    tooltip = edge_tooltip(drawn[0])
+    assert "2 statements" in tooltip
+    assert "WHO/Europe" in tooltip and "EuroHealthNet" in tooltip
+    assert "Unregulated legal status" in tooltip and "Legal status limits access" in tooltip
+    assert diagram.graph.number_of_edges() < network.number_of_edges()
+
+
+def test_ego_diagrams_are_drawn_for_the_best_connected_organisations(monkeypatch) -> None:
+    from kg.network import diagrams
+
+    network = project(load())
+    degree = {
+        n.rstrip("/").rsplit("/", 1)[-1]: network.degree(n)
+        for n, d in network.nodes(data=True)
+        if d["type"] == "organisation" and network.degree(n)
+    }
+    monkeypatch.setattr(diagrams, "EGO_DIAGRAM_LIMIT", 2)
+    drawn = {stem.removeprefix("ego-") for stem, _ in all_diagrams(network) if stem.startswith("ego-")}
+    assert len(drawn) == 2 < len(degree)
+    assert min(degree[slug] for slug in drawn) >= max(degree[s] for s in set(degree) - drawn)

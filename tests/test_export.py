@@ -34,3 +34,85 @@ def test_jsonld_uses_the_shipped_context_and_round_trips(shipped) -> None:
     reread = rdflib.Dataset()
     reread.parse(data=data, format="json-ld")
     assert len(list(reread.quads())) == len(shipped)
+
+
+def _canonical(dataset: ox.Dataset) -> set[str]:
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return {str(q) for q in dataset}
+
+
+def test_jsonld_keeps_every_quad_in_its_graph(shipped) -> None:
+    # Written one named graph at a time: reading it back must give the very same dataset.
+    reread = ox.Dataset(ox.parse(kg.export(shipped, "jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert _canonical(reread) == _canonical(ox.Dataset(shipped.store))
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_dataset_files_default_graph_is_kept(tmp_path, fmt: str) -> None:
+    extra = tmp_path / "extra.nq"
+    extra.write_text(
+        '_:note <http://schema.org/name> "a statement in the default graph" .\n'
+        '<https://example.org/a> <http://schema.org/name> "a statement in a named graph" '
+        "<https://example.org/g> .\n",
+        encoding="utf-8",
+    )
+    graph = kg.load([extra])
+    rdf_format = FORMATS[fmt][0] or ox.RdfFormat.JSON_LD
+    reread = ox.Dataset(ox.parse(kg.export(graph, fmt), format=rdf_format))
+    default = {str(q.object) for q in reread.quads_for_graph_name(ox.DefaultGraph())}
+    if rdf_format.supports_datasets:
+        assert len(reread) == len(graph)
+        assert default == {'"a statement in the default graph"'}
+    else:  # Turtle and N-Triples hold the union of the graphs
+        assert '"a statement in the default graph"' in default
+        assert '"a statement in a named graph"' in default
+
+
+def test_triple_formats_write_a_triple_in_two_graphs_once(tmp_path) -> None:
+    extra = tmp_path / "twice.nq"
+    statement = '<https://example.org/a> <http://schema.org/name> "twice"'
+    extra.write_text(f"{statement} <https://example.org/g1> .\n{statement} <https://example.org/g2> .\n")
+    graph = kg.load([extra])
+    assert kg.export(graph, "ntriples").decode().count('"twice"') == 1
+    assert kg.export(graph, "nquads").decode().count('"twice"') == 2
+
+
+def _blank_nodes_by_graph(data: bytes) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        found.setdefault(str(q.graph_name), set()).update(
+            t.value for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)
+        )
+    return found
+
+
+def test_look_alike_blank_nodes_of_two_graphs_stay_apart(tmp_path) -> None:
+    # Labelled graph by graph, two equal descriptions must not collapse into one node.
+    extra = tmp_path / "alike.nq"
+    extra.write_text(
+        '_:a <http://schema.org/name> "same" <https://example.org/g1> .\n'
+        '_:b <http://schema.org/name> "same" <https://example.org/g2> .\n',
+        encoding="utf-8",
+    )
+    found = _blank_nodes_by_graph(kg.export(kg.load([extra]), "nquads"))
+    g1, g2 = found["<https://example.org/g1>"], found["<https://example.org/g2>"]
+    assert len(g1) == len(g2) == 1
+    assert g1 != g2
+
+
+def test_a_blank_node_shared_by_two_graphs_keeps_one_label(tmp_path) -> None:
+    extra = tmp_path / "shared.nq"
+    extra.write_text(
+        '_:shared <http://schema.org/name> "in one graph" <https://example.org/g1> .\n'
+        '_:shared <http://schema.org/name> "in another" <https://example.org/g2> .\n'
+        '_:own <http://schema.org/name> "only here" <https://example.org/g2> .\n',
+        encoding="utf-8",
+    )
+    graph = kg.load([extra])
+    data = kg.export(graph, "nquads")
+    found = _blank_nodes_by_graph(data)
+    g1, g2 = found["<https://example.org/g1>"], found["<https://example.org/g2>"]
+    assert len(g1) == 1
+    assert len(g2) == 2
+    assert g1 < g2
+    assert data == kg.export(kg.load([extra]), "nquads")

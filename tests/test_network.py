@@ -95,6 +95,48 @@ def test_ego_network_of_refugepoint(network) -> None:
     assert "engages" in set(table.relation)
 
 
+def test_ego_subgraph_is_the_induced_subgraph(network) -> None:
+    import networkx as nx
+
+    sub = analysis.ego(network, KENYA + "refugepoint", radius=2)
+    assert len(sub) > 3
+    assert nx.utils.graphs_equal(sub, network.subgraph(sub.nodes).copy())
+
+
+def test_ego_diagram_draws_rings_by_distance(network) -> None:
+    import math
+
+    from kg.network.diagrams import ego_diagram
+
+    center = KENYA + "refugepoint"
+    diagram = ego_diagram(network, center)
+    radius = {node: math.hypot(*xy) for node, xy in diagram.positions.items()}
+    first = {KENYA + "intervention", KENYA + "mid-level-official"}  # what RefugePoint itself touches
+    second = set(diagram.graph) - first - {center}
+    assert radius[center] == 0
+    assert second and max(radius[n] for n in first) < min(radius[n] for n in second)
+
+
+def test_country_diagram_reaches_places_inside_the_country(network) -> None:
+    from kg.network.diagrams import country, places_in
+
+    def place(code: str) -> str:
+        return next(n for n, d in network.nodes(data=True) if d["type"] == "place" and d["code"] == code)
+
+    inner = places_in(network, place("KZ")) - {place("KZ")}
+    assert {network.nodes[p]["label"] for p in inner} == {"Almaty", "Shymkent"}
+    # Without its statement "in Kenya", the Nairobi intervention is still found through Nairobi.
+    narrowed = network.copy()
+    direct = [
+        (u, v, k)
+        for u, v, k, d in narrowed.out_edges(KENYA + "intervention", keys=True, data=True)
+        if d["relation"] == "dcterms:spatial" and v == place("KE")
+    ]
+    assert direct
+    narrowed.remove_edges_from(direct)
+    assert KENYA + "intervention" in country(narrowed, "KE").graph
+
+
 def test_communities_keep_each_programme_together(network) -> None:
     table = analysis.communities(network)
     assert table["size"].sum() > 0

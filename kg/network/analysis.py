@@ -8,6 +8,7 @@ notebook all show the same numbers.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ParameterError
@@ -148,10 +149,33 @@ def resolve(graph: nx.MultiDiGraph, name: str) -> str:
 
 def ego(graph: nx.MultiDiGraph, center: str, radius: int = 1) -> nx.MultiDiGraph:
     """The part of the network within ``radius`` steps of ``center``, whatever the direction."""
+    return induced(graph, distances(graph, center, radius))
+
+
+def distances(graph: nx.MultiDiGraph, center: str, radius: int) -> dict[str, int]:
+    """Steps from ``center`` to every node at most ``radius`` steps away, whatever the direction."""
     import networkx as nx
 
-    keep = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), center, cutoff=radius)
-    return graph.subgraph(sorted(keep)).copy()
+    found: dict[str, int] = nx.single_source_shortest_path_length(
+        graph.to_undirected(as_view=True), center, cutoff=radius
+    )
+    return found
+
+
+def induced(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of the subgraph on ``nodes``: their data and the edges among them.
+
+    Built from the kept nodes' own out-edges, so its cost is theirs, not that of networkx's
+    filtered views, which are slow to copy around well-connected nodes such as a barrier type.
+    """
+    import networkx as nx
+
+    keep = set(nodes)
+    sub = nx.MultiDiGraph(**graph.graph)
+    sub.add_nodes_from((n, dict(graph.nodes[n])) for n in sorted(keep))
+    edges = graph.out_edges(sorted(keep), keys=True, data=True)
+    sub.add_edges_from((u, v, k, dict(d)) for u, v, k, d in edges if v in keep)
+    return sub
 
 
 def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from kg.errors import ParameterError
+from kg.network.analysis import distances, induced, resolve
 from kg.network.projection import ACTOR_TYPES, STYLE
 from kg.resources import package_file
 
 if TYPE_CHECKING:
     import networkx as nx
+    from jinja2 import Template
 
 KINDS = ("overview", "ego", "country", "barriers")
 
@@ -32,8 +35,16 @@ ACTOR_LINKS = ("ra:Engagement", "org:memberOf", "org:unitOf", "org:subOrganizati
 #: Above this many edges, edges are drawn without text labels (the relation stays in the tooltip).
 EDGE_LABEL_LIMIT = 2000
 
-#: Above this many nodes the force layout is too slow to precompute; a spectral layout is used.
+#: Above this many nodes the force layout is too slow to precompute; a spiral layout is used.
 FORCE_LAYOUT_LIMIT = 500
+
+#: The build draws ego diagrams for at most this many organisations, the best connected first;
+#: any other is drawn on request (``kg network --kind ego --focus ORG``).
+EGO_DIAGRAM_LIMIT = 200
+
+#: The tooltip of an edge that stands for several statements names at most this many of their
+#: sources and of the facts behind them.
+SOURCES_NAMED = 5
 
 
 @dataclass
@@ -46,8 +57,14 @@ class Diagram:
     positions: dict[str, tuple[float, float]]
 
 
-def layout(graph: nx.MultiDiGraph, bipartite: list[str] | None = None) -> dict[str, tuple[float, float]]:
-    """Node positions in page pixels, the same for the same graph (fixed seed, sorted nodes)."""
+def layout(
+    graph: nx.MultiDiGraph, bipartite: list[str] | None = None, shells: list[list[str]] | None = None
+) -> dict[str, tuple[float, float]]:
+    """Node positions in page pixels, the same for the same graph (fixed seed, sorted nodes).
+
+    ``bipartite`` puts those nodes in a column left of the others; ``shells`` puts each list of
+    nodes on its own ring (an ego network by distance from its centre), in linear time.
+    """
     import networkx as nx
 
     simple = nx.Graph()
@@ -58,6 +75,8 @@ def layout(graph: nx.MultiDiGraph, bipartite: list[str] | None = None) -> dict[s
         return {}
     if bipartite:
         raw = _two_columns(sorted(bipartite), sorted(set(simple) - set(bipartite)))
+    elif shells:
+        raw = nx.shell_layout(simple, nlist=[sorted(shell) for shell in shells])
     elif n <= FORCE_LAYOUT_LIMIT:
         raw = nx.spring_layout(simple, seed=7, k=1.6 / math.sqrt(n), iterations=80)
     else:
@@ -108,14 +127,63 @@ def node_tooltip(data: dict[str, str]) -> str:
 
 
 def edge_tooltip(data: dict[str, str]) -> str:
+    statements = int(data.get("statements", 1))
     return _plain(
         f"relation: {data['relation']}",
         data["via_label"],
         f"level: {data['level']}" if data["level"] else "",
         f"rank: {data['rank']}" if data["rank"] else "",
         f"mode: {data['mode']}" if data["mode"] else "",
-        f"source: {data['source_label'] or data['graph']}",
+        f"{statements} statements" if statements > 1 else "",
+        f"{'sources' if statements > 1 else 'source'}: {data['source_label'] or data['graph']}",
     )
+
+
+def _some(values: set[str]) -> str:
+    """Up to :data:`SOURCES_NAMED` values, sorted, and how many more there are."""
+    named = sorted(values)
+    more = len(named) - SOURCES_NAMED
+    return "; ".join(named[:SOURCES_NAMED]) + (f" and {more} more" if more > 0 else "")
+
+
+def merge_parallel(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """One edge for the statements of one relation between the same two nodes with the same details.
+
+    The projection keeps an edge per statement: a barrier type that affects a population group in
+    200 case studies would be 200 arrows drawn on top of one another. The merged edge says in its
+    tooltip how many statements it stands for, and names their sources.
+    """
+    import networkx as nx
+
+    groups: dict[tuple[str, ...], list[tuple[str, dict[str, str]]]] = defaultdict(list)
+    for u, v, key, d in graph.edges(keys=True, data=True):
+        groups[(u, v, d["relation"], d["level"], d["rank"], d["mode"])].append((key, d))
+    merged = nx.MultiDiGraph(**graph.graph)
+    merged.add_nodes_from(graph.nodes(data=True))
+    for (u, v, *_), members in groups.items():
+        members.sort(key=lambda member: member[0])
+        key, data = members[0][0], dict(members[0][1])
+        if len(members) > 1:
+            data.update(
+                statements=str(len(members)),
+                source_label=_some({d["source_label"] or d["graph"] for _, d in members}),
+                via_label=_some({d["via_label"] for _, d in members} - {""}),
+            )
+        merged.add_edge(u, v, key=key, **data)
+    return merged
+
+
+@cache
+def _template() -> Template:
+    """The page template, compiled once per process rather than once per page."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(package_file("network", "templates")),
+        autoescape=select_autoescape(["html", "js"]),
+        keep_trailing_newline=True,
+    )
+    return env.get_template("network.html")
 
 
 @cache
@@ -152,7 +220,6 @@ def page_options(node_count: int) -> dict[str, object]:
 
 def render_html(diagram: Diagram) -> str:
     """The complete, self-contained page for one diagram."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
     from pyvis.edge import Edge
     from pyvis.network import Network
     from pyvis.node import Node
@@ -180,15 +247,10 @@ def render_html(diagram: Diagram) -> str:
         if types[t]
     ]
     payload = {"nodes": net.nodes, "edges": net.edges, "options": page_options(len(net.nodes))}
-    env = Environment(
-        loader=FileSystemLoader(package_file("network", "templates")),
-        autoescape=select_autoescape(["html", "js"]),
-        keep_trailing_newline=True,
-    )
     choices = sorted(
         ({"id": n["id"], "label": n["label"]} for n in net.nodes), key=lambda c: (c["label"], c["id"])
     )
-    return env.get_template("network.html").render(
+    return _template().render(
         title=diagram.title,
         subtitle=diagram.subtitle,
         legend=legend,
@@ -225,6 +287,7 @@ def _expand_through_actors(graph: nx.MultiDiGraph, start: set[str]) -> set[str]:
 
 
 def overview(graph: nx.MultiDiGraph) -> Diagram:
+    graph = merge_parallel(graph)
     return Diagram(
         graph,
         "Who works with whom: all interventions",
@@ -234,18 +297,18 @@ def overview(graph: nx.MultiDiGraph) -> Diagram:
     )
 
 
+def _sources(graph: nx.MultiDiGraph, node: str, relation: str) -> set[str]:
+    """Nodes with an edge of ``relation`` to ``node`` (read from its in-edges, not from every edge)."""
+    return {u for u, _, d in graph.in_edges(node, data=True) if d["relation"] == relation}
+
+
 def places_in(graph: nx.MultiDiGraph, country: str) -> set[str]:
     """A country and every place the graph says lies within it."""
-    places = {country}
-    changed = True
-    while changed:
-        inner = {
-            u
-            for u, v, d in graph.edges(data=True)
-            if d["relation"] == "schema:containedInPlace" and v in places
-        }
-        changed = not inner <= places
+    places, frontier = {country}, [country]
+    while frontier:
+        inner = _sources(graph, frontier.pop(), "schema:containedInPlace") - places
         places |= inner
+        frontier += inner
     return places
 
 
@@ -264,12 +327,8 @@ def country_codes(graph: nx.MultiDiGraph) -> list[str]:
 
 
 def _interventions_in(graph: nx.MultiDiGraph, country: str) -> set[str]:
-    places = places_in(graph, country)
-    return {
-        u
-        for u, v, d in graph.edges(data=True)
-        if d["relation"] == "dcterms:spatial" and v in places and graph.nodes[u]["type"] == "intervention"
-    }
+    located = (u for place in places_in(graph, country) for u in _sources(graph, place, "dcterms:spatial"))
+    return {u for u in located if graph.nodes[u]["type"] == "intervention"}
 
 
 def country(graph: nx.MultiDiGraph, code: str) -> Diagram:
@@ -287,7 +346,7 @@ def country(graph: nx.MultiDiGraph, code: str) -> Diagram:
         raise ParameterError(f"no country {code!r} in the network; countries with interventions: {known}")
     place = found[0]
     interventions = _interventions_in(graph, place)
-    sub = graph.subgraph(sorted(_expand_through_actors(graph, interventions | {place}))).copy()
+    sub = merge_parallel(induced(graph, _expand_through_actors(graph, interventions | {place})))
     name = graph.nodes[place]["label"]
     return Diagram(
         sub,
@@ -299,15 +358,17 @@ def country(graph: nx.MultiDiGraph, code: str) -> Diagram:
 
 def ego_diagram(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Diagram:
     """One organisation's neighbourhood: its interventions, partners, engagements and what they touch."""
-    from kg.network.analysis import ego
-
-    sub = ego(graph, center, radius)
+    steps = distances(graph, center, radius)
+    sub = merge_parallel(induced(graph, steps))
+    shells: list[list[str]] = [[] for _ in range(radius + 1)]
+    for node, step in steps.items():
+        shells[step].append(node)
     label = graph.nodes[center]["label"]
     return Diagram(
         sub,
         f"{label}: ego network",
         f"Everything within {radius} steps of {label}, whatever the direction of the relation.",
-        layout(sub),
+        layout(sub, shells=[shell for shell in shells if shell]),
     )
 
 
@@ -315,7 +376,7 @@ def barriers(graph: nx.MultiDiGraph) -> Diagram:
     """Interventions on one side, barrier types on the other; an edge where one addresses or meets one."""
     keep = ("ra:addressesBarrier", "ra:encounteredChallenge")
     edges = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["relation"] in keep]
-    sub = graph.edge_subgraph(edges).copy()
+    sub = merge_parallel(graph.edge_subgraph(edges))
     for node, d in graph.nodes(data=True):  # barriers nobody addresses are gaps: show them too
         if d["type"] in ("barrier", "intervention"):
             sub.add_node(node, **d)
@@ -332,8 +393,6 @@ def make(
     graph: nx.MultiDiGraph, kind: str, focus: str | None = None, country_code: str | None = None
 ) -> Diagram:
     """The diagram the CLI asks for: overview, ego (needs ``focus``), country (needs a code) or barriers."""
-    from kg.network.analysis import resolve
-
     if kind == "ego" or (focus and kind == "overview"):
         if not focus:
             raise ParameterError("--kind ego needs --focus ORG (an IRI, CURIE or label)")
@@ -351,18 +410,22 @@ def make(
     raise ParameterError(f"unknown diagram kind {kind!r}; choose one of {', '.join(KINDS)}")
 
 
-def all_diagrams(graph: nx.MultiDiGraph) -> list[tuple[str, Diagram]]:
-    """Every diagram the build publishes, with a file stem each, in a stable order."""
-    found: list[tuple[str, Diagram]] = [("overview", overview(graph)), ("barriers", barriers(graph))]
+def all_diagrams(graph: nx.MultiDiGraph) -> Iterator[tuple[str, Diagram]]:
+    """Every diagram the build publishes, with a file stem each, in a stable order.
+
+    Made one at a time, so that they are never all in memory. Ego diagrams are drawn for the
+    :data:`EGO_DIAGRAM_LIMIT` best-connected organisations (all of them in the shipped data).
+    """
+    stems = {"overview", "barriers"}
+    yield "overview", overview(graph)
+    yield "barriers", barriers(graph)
     for code in country_codes(graph):
-        found.append((f"country-{code.lower()}", country(graph, code)))
-    organisations = sorted(
-        n for n, d in graph.nodes(data=True) if d["type"] == "organisation" and graph.degree(n)
-    )
-    for node in organisations:
+        stems.add(f"country-{code.lower()}")
+        yield f"country-{code.lower()}", country(graph, code)
+    connected = [n for n, d in graph.nodes(data=True) if d["type"] == "organisation" and graph.degree(n)]
+    best = sorted(connected, key=lambda n: (-graph.degree(n), n))[:EGO_DIAGRAM_LIMIT]
+    for node in sorted(best):
         slug = node.rstrip("/").rsplit("/", 1)[-1]
-        stem = f"ego-{slug}"
-        if any(stem == s for s, _ in found):
-            stem = f"ego-{slug}-{len(found)}"
-        found.append((stem, ego_diagram(graph, node)))
-    return found
+        stem = f"ego-{slug}" if f"ego-{slug}" not in stems else f"ego-{slug}-{len(stems)}"
+        stems.add(stem)
+        yield stem, ego_diagram(graph, node)

@@ -14,14 +14,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg import __version__
+from kg.export import DUMP_NAME, CanonicalDump
 from kg.export import FORMATS as DUMP_FORMATS
-from kg.export import export
 from kg.namespaces import BASE
 from kg.resources import package_file
 from kg.server import negotiate
 from kg.server.state import ServerState, state_of
 
-DUMP_NAME = "refugee-access"
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -36,8 +35,9 @@ def dumps(state: ServerState) -> dict[str, tuple[bytes, str]]:
     """File name → (bytes, media type) for every export format; made once, on first use."""
     with _lock:
         if "dumps" not in state.memo:
+            dump = CanonicalDump(state.graph)
             state.memo["dumps"] = {
-                f"{DUMP_NAME}.{suffix}": (export(state.graph, fmt), media)
+                f"{DUMP_NAME}.{suffix}": (dump.bytes(fmt), media)
                 for fmt, (_, suffix, media) in DUMP_FORMATS.items()
             }
     made: dict[str, tuple[bytes, str]] = state.memo["dumps"]
