@@ -166,3 +166,21 @@ def test_analyze_cli_writes_csv() -> None:
     header, *rows = done.stdout.splitlines()
     assert header.startswith("actor,group,betweenness")
     assert any(r.startswith("RefugePoint,") for r in rows)
+
+
+def test_country_view_follows_actors_two_steps_and_no_further(network) -> None:
+    from kg.network import diagrams
+
+    def labelled(label: str) -> str:
+        return next(n for n, d in network.nodes(data=True) if d["label"] == label)
+
+    # WHO's country office in Serbia belongs to the Regional Office for Europe (one step), which is
+    # a member of the tri-regional focal point network (two steps).
+    focal = "WHO tri-regional focal point network"
+    shown = {network.nodes[n]["label"] for n in diagrams.country(network, "RS").graph}
+    assert {"WHO Regional Office for Europe", focal} <= shown
+    chain = network.copy()  # a third step: a body that the focal point network engages
+    chain.add_node("urn:x:third", **{**network.nodes[WHO_SERBIA], "label": "third step"})
+    engagement = {**next(iter(network.edges(data=True)))[2], "relation": "ra:Engagement"}
+    chain.add_edge(labelled(focal), "urn:x:third", key="x", **engagement)
+    assert "urn:x:third" not in diagrams.country(chain, "RS").graph

@@ -32,6 +32,10 @@ KINDS = ("overview", "ego", "country", "barriers")
 #: Relations along which a country or ego view follows actors beyond the first step.
 ACTOR_LINKS = ("ra:Engagement", "org:memberOf", "org:unitOf", "org:subOrganizationOf")
 
+#: How many such steps a country view follows from the actors of its interventions (in Serbia, two
+#: lead from the WHO country office to its regional office and on to the networks that office is in).
+ACTOR_STEPS = 2
+
 #: Above this many edges, edges are drawn without text labels (the relation stays in the tooltip).
 EDGE_LABEL_LIMIT = 2000
 
@@ -267,22 +271,25 @@ def render_html(diagram: Diagram) -> str:
 
 
 def _expand_through_actors(graph: nx.MultiDiGraph, start: set[str]) -> set[str]:
-    """``start``, its neighbours, and the actors reached from those by engagement or membership."""
+    """``start``, its neighbours, and the actors up to :data:`ACTOR_STEPS` engagements or memberships
+    further (not the whole chain: in a large graph, shared networks link every country's actors)."""
     undirected = graph.to_undirected(as_view=True)
     keep = set(start)
     for node in start:
         keep.update(undirected[node])
     frontier = [n for n in keep if graph.nodes[n]["type"] in ACTOR_TYPES]
-    while frontier:
-        node = frontier.pop()
-        for _, other, d in [
-            *graph.out_edges(node, data=True),
-            *((v, u, d) for u, v, d in graph.in_edges(node, data=True)),
-        ]:
-            if d["relation"] in ACTOR_LINKS and other not in keep:
-                keep.add(other)
-                if graph.nodes[other]["type"] in ACTOR_TYPES:
-                    frontier.append(other)
+    for _ in range(ACTOR_STEPS):
+        reached = []
+        for node in frontier:
+            for _, other, d in [
+                *graph.out_edges(node, data=True),
+                *((v, u, d) for u, v, d in graph.in_edges(node, data=True)),
+            ]:
+                if d["relation"] in ACTOR_LINKS and other not in keep:
+                    keep.add(other)
+                    if graph.nodes[other]["type"] in ACTOR_TYPES:
+                        reached.append(other)
+        frontier = reached
     return keep
 
 
