@@ -140,7 +140,7 @@ class CanonicalDump:
         data = dict(context())
         shared = Context(data)
         converter = Converter(shared, use_native_types=False, use_rdf_type=False)
-        output.write(b'{\n "@context": ' + _json(data) + b',\n "@graph": [')
+        output.write(b'{\n "@context": ' + _json(data, 1) + b',\n "@graph": [')
         separator = b"\n  "
         for name, lines in self._lines.items():
             graph = rdflib.Graph()
@@ -150,7 +150,7 @@ class CanonicalDump:
             if isinstance(name, ox.NamedNode):
                 nodes = [{"@id": shared.shrink_iri(name.value), "@graph": nodes}]
             for node in nodes:
-                output.write(separator + _json(node))
+                output.write(separator + _json(node, 2))
                 separator = b",\n  "
         output.write(b"\n ]\n}\n")
 
@@ -175,9 +175,11 @@ def _parse(lines: list[bytes]) -> ox.QuadParser:
     return ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS)
 
 
-def _json(value: Any) -> bytes:
-    """Indented JSON, nested two levels into the document (strings hold no raw line breaks)."""
-    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ").encode()
+def _json(value: Any, depth: int) -> bytes:
+    """Indented JSON for a value nested ``depth`` levels into the document (strings hold no raw line
+    breaks, so every line break is indentation)."""
+    text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", "\n" + " " * depth).encode()
 
 
 def export(graph: KnowledgeGraph, fmt: str = "turtle", kinds: tuple[str, ...] = ()) -> bytes:
