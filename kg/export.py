@@ -126,7 +126,8 @@ class CanonicalDump:
         else:
             self._write_jsonld(output)
 
-    def bytes(self, fmt: str) -> bytes:
+    def serialize(self, fmt: str) -> bytes:
+        """The dump in one of :data:`FORMATS`, in memory (for small graphs and the server)."""
         output = io.BytesIO()
         self.write(fmt, output)
         return output.getvalue()
@@ -192,7 +193,7 @@ def export(graph: KnowledgeGraph, fmt: str = "turtle", kinds: tuple[str, ...] = 
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return CanonicalDump(graph, kinds).bytes(fmt)
+    return CanonicalDump(graph, kinds).serialize(fmt)
 
 
 def write_all(graph: KnowledgeGraph, folder: Path, stem: str = DUMP_NAME) -> dict[str, Path]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 KINDS = ("overview", "ego", "country", "barriers")
 
-#: Relations along which a country or ego view follows actors beyond the first step.
+#: Relations along which a country view follows actors beyond the first step.
 ACTOR_LINKS = ("ra:Engagement", "org:memberOf", "org:unitOf", "org:subOrganizationOf")
 
 #: How many such steps a country view follows from the actors of its interventions (in Serbia, two

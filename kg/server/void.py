@@ -37,7 +37,7 @@ def dumps(state: ServerState) -> dict[str, tuple[bytes, str]]:
         if "dumps" not in state.memo:
             dump = CanonicalDump(state.graph)
             state.memo["dumps"] = {
-                f"{DUMP_NAME}.{suffix}": (dump.bytes(fmt), media)
+                f"{DUMP_NAME}.{suffix}": (dump.serialize(fmt), media)
                 for fmt, (_, suffix, media) in DUMP_FORMATS.items()
             }
     made: dict[str, tuple[bytes, str]] = state.memo["dumps"]
