@@ -1,12 +1,12 @@
 """Deterministic dumps: the same graph gives the same bytes, so diffs of dumps are reviewable.
 
 Blank nodes get canonical labels (RDF Dataset Canonicalization as implemented by Oxigraph, graph
-by graph). Each named graph is written as sorted N-Quads lines, graph after graph in IRI order;
-every other format is parsed back from those lines by Oxigraph, so the order is the same
-everywhere and no Python sort key is built per statement. JSON-LD is compacted with the shipped
-context (given as an object, so nothing is fetched), one named graph at a time. Dumps are
-written as streams: the cost grows with the number of statements, and memory holds the sorted
-lines, not a second copy of the graph as Python objects.
+by graph). Each named graph is written as sorted N-Quads lines, graph after graph in IRI order.
+N-Triples is the same lines without the graph name; Turtle and TriG are parsed back from them by
+Oxigraph, so the order is the same everywhere and no Python sort key is built per statement.
+JSON-LD is compacted with the shipped context (given as an object, so nothing is fetched), one
+named graph at a time. Dumps are written as streams: the cost grows with the number of
+statements, and memory holds the sorted lines, not a second copy of the graph as Python objects.
 """
 
 from __future__ import annotations
