@@ -11,11 +11,13 @@ statements, and memory holds the sorted lines, not a second copy of the graph as
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import os
 from collections.abc import Iterable, Iterator
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -28,6 +30,7 @@ from kg.errors import InputError
 from kg.load import KnowledgeGraph
 from kg.namespaces import context, prefixes
 from kg.results import Term
+from kg.workers import process_pool
 
 #: format name → (Oxigraph format or None for JSON-LD, file suffix, media type)
 FORMATS: dict[str, tuple[ox.RdfFormat | None, str, str]] = {
@@ -39,6 +42,10 @@ FORMATS: dict[str, tuple[ox.RdfFormat | None, str, str]] = {
 }
 
 GraphName = ox.NamedNode | ox.DefaultGraph
+Lines = tuple[GraphName, list[bytes]]  # a graph and its statements as sorted N-Quads lines
+
+#: From this many statements on, JSON-LD is compacted by one worker process per core.
+PARALLEL_JSONLD = 50_000
 
 #: file name of the dumps, before the format's suffix (the build's folder and the server's VoID)
 DUMP_NAME = "refugee-access"
@@ -133,27 +140,69 @@ class CanonicalDump:
         return output.getvalue()
 
     def _write_jsonld(self, output: BinaryIO) -> None:
-        """One JSON-LD document, compacted and with every array sorted, written one named graph at a time."""
-        import rdflib
-        from rdflib.plugins.serializers.jsonld import Converter
-        from rdflib.plugins.shared.jsonld.context import Context
+        """One JSON-LD document, compacted and with every array sorted, written one named graph at a time.
 
-        data = dict(context())
-        shared = Context(data)
-        converter = Converter(shared, use_native_types=False, use_rdf_type=False)
-        output.write(b'{\n "@context": ' + _json(data, 1) + b',\n "@graph": [')
+        Compacting is rdflib's work in Python and most of an export's time, so a large dataset is
+        compacted by worker processes, in slices of graphs whose order the document keeps.
+        """
+        output.write(b'{\n "@context": ' + _json(dict(context()), 1) + b',\n "@graph": [')
+        graphs = list(self._lines.items())
+        statements = sum(len(lines) for lines in self._lines.values())
+        workers = os.cpu_count() or 1
         separator = b"\n  "
-        for name, lines in self._lines.items():
-            graph = rdflib.Graph()
-            for q in _parse(lines):
-                graph.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
-            nodes = _in_order(converter.from_graph(graph))
-            if isinstance(name, ox.NamedNode):
-                nodes = [{"@id": shared.shrink_iri(name.value), "@graph": nodes}]
-            for node in nodes:
-                output.write(separator + _json(node, 2))
-                separator = b",\n  "
+        with contextlib.ExitStack() as stack:
+            if statements < PARALLEL_JSONLD or workers < 2:
+                pieces: Iterable[list[bytes]] = [_jsonld_nodes(graphs)]
+            else:
+                pool = stack.enter_context(process_pool(workers))
+                pieces = pool.map(_jsonld_nodes, _slices(graphs, statements // (4 * workers) + 1))
+            for piece in pieces:
+                for node in piece:
+                    output.write(separator + node)
+                    separator = b",\n  "
         output.write(b"\n ]\n}\n")
+
+
+def _slices(graphs: list[Lines], size: int) -> Iterator[list[Lines]]:
+    """Consecutive runs of graphs holding about ``size`` statements each."""
+    run: list[Lines] = []
+    held = 0
+    for graph in graphs:
+        run.append(graph)
+        held += len(graph[1])
+        if held >= size:
+            yield run
+            run, held = [], 0
+    if run:
+        yield run
+
+
+def _jsonld_nodes(graphs: list[Lines]) -> list[bytes]:
+    """The top-level JSON-LD objects of these graphs, compacted with the shipped context: a named
+    graph becomes one object holding its nodes, the default graph's nodes stand on their own."""
+    import rdflib
+
+    converter, shared = _converter()
+    found = []
+    for name, lines in graphs:
+        graph = rdflib.Graph()
+        for q in _parse(lines):
+            graph.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
+        nodes = _in_order(converter.from_graph(graph))
+        if isinstance(name, ox.NamedNode):
+            nodes = [{"@id": shared.shrink_iri(name.value), "@graph": nodes}]
+        found += [_json(node, 2) for node in nodes]
+    return found
+
+
+@cache
+def _converter() -> tuple[Any, Any]:
+    """rdflib's JSON-LD converter with the shipped context, made once per process."""
+    from rdflib.plugins.serializers.jsonld import Converter
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    shared = Context(dict(context()))
+    return Converter(shared, use_native_types=False, use_rdf_type=False), shared
 
 
 def _sorted_lines(quads: Iterable[ox.Quad]) -> list[bytes]:

@@ -276,13 +276,10 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
         shared = model_text + _dump(graph, [g for g in data if g.value in context])
         chunks = _chunks(graph, [g for g in data if g.value not in context])
         jobs = [shared + _dump(graph, chunk) for chunk in chunks]
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from kg.workers import process_pool
 
         count = workers or min(len(jobs), os.cpu_count() or 1)
-        # Not fork: a process that has run rudof holds its engine's threads, and a forked copy hangs.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method)) as pool:
+        with process_pool(count) as pool:
             raw = [r for found in pool.map(shacl_core.check, jobs, [shapes_text] * len(jobs)) for r in found]
     rows.update(_row(shapes_graph, r) for r in raw)
 

@@ -116,3 +116,13 @@ def test_a_blank_node_shared_by_two_graphs_keeps_one_label(tmp_path) -> None:
     assert len(g2) == 2
     assert g1 < g2
     assert data == kg.export(kg.load([extra]), "nquads")
+
+
+def test_jsonld_compacted_by_worker_processes_is_the_same_document(shipped, monkeypatch) -> None:
+    import importlib
+
+    export_module = importlib.import_module("kg.export")
+    alone = kg.export(shipped, "jsonld")
+    monkeypatch.setattr(export_module, "PARALLEL_JSONLD", 0)  # every dataset is large enough
+    monkeypatch.setattr(export_module.os, "cpu_count", lambda: 2)
+    assert kg.export(shipped, "jsonld") == alone
