@@ -16,10 +16,11 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -73,18 +74,21 @@ class CanonicalDump:
         blank node that several graphs share (possible in a TriG or N-Quads file) needs one label
         across them: then the dataset is canonicalized as a whole.
         """
-        owner: dict[str, GraphName] = {}
+        owner: dict[bytes, GraphName] = {}
         lines: dict[GraphName, list[bytes]] = {}
         for name in self.names:
-            quads = list(self._store.quads_for_pattern(None, None, None, name))
-            blanks = {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
-            if any(owner.setdefault(b, name) != name for b in blanks):
-                return self._lines_of_whole_dataset()
-            if blanks:
-                dataset = ox.Dataset(quads)
-                dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-                quads = list(_prefixed(dataset, hashlib.sha256(str(name).encode()).hexdigest()[:16]))
-            lines[name] = _sorted_lines(quads)
+            # Oxigraph writes the graph; Python only adds the graph's name and sorts the lines.
+            text = cast(bytes, self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name))
+            if isinstance(name, ox.NamedNode):  # " .\n" ends every line and occurs nowhere else
+                text = text.replace(b" .\n", b" " + str(name).encode() + b" .\n")
+            if b"_:" in text:
+                # Every blank-node label, and maybe text that reads like one: that can only lead to
+                # the slower, whole-dataset path, never to a wrong label.
+                if any(owner.setdefault(b, name) != name for b in set(_BLANK.findall(text))):
+                    return self._lines_of_whole_dataset()
+                quads = self._store.quads_for_pattern(None, None, None, name)
+                text = _canonical(quads, hashlib.sha256(str(name).encode()).hexdigest()[:16], text)
+            lines[name] = sorted(text.splitlines(keepends=True))
         return lines
 
     def _lines_of_whole_dataset(self) -> dict[GraphName, list[bytes]]:
@@ -207,6 +211,20 @@ def _converter() -> tuple[Any, Any]:
 
 def _sorted_lines(quads: Iterable[ox.Quad]) -> list[bytes]:
     return sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True))
+
+
+_BLANK = re.compile(rb"_:(\S+)")
+
+
+def _canonical(quads: Iterable[ox.Quad], prefix: str, text: bytes) -> bytes:
+    """One graph's quads as N-Quads with canonical blank-node labels, each prefixed to keep graphs
+    apart; ``text`` is the graph as written before, to see whether a label can be told by its text."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    if b"c14n" in text:  # a literal or IRI might read like a label: relabel term by term
+        return cast(bytes, ox.serialize(_prefixed(dataset, prefix), format=ox.RdfFormat.N_QUADS))
+    labelled = cast(bytes, ox.serialize(dataset, format=ox.RdfFormat.N_QUADS))
+    return labelled.replace(b"_:c14n", f"_:{prefix}c14n".encode())
 
 
 def _prefixed(quads: Iterable[ox.Quad], prefix: str) -> Iterator[ox.Quad]:

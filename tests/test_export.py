@@ -126,3 +126,21 @@ def test_jsonld_compacted_by_worker_processes_is_the_same_document(shipped, monk
     monkeypatch.setattr(export_module, "PARALLEL_JSONLD", 0)  # every dataset is large enough
     monkeypatch.setattr(export_module.os, "cpu_count", lambda: 2)
     assert kg.export(shipped, "jsonld") == alone
+
+
+def test_text_that_reads_like_a_blank_node_label_is_left_alone(tmp_path) -> None:
+    extra = tmp_path / "lookalike.nq"
+    extra.write_text(
+        '_:a <http://schema.org/name> "labels look like _:c14n0" <https://example.org/g1> .\n'
+        '<https://example.org/b> <http://schema.org/name> "and _:a" <https://example.org/g2> .\n'
+        '_:a <http://schema.org/name> "shared" <https://example.org/g2> .\n',
+        encoding="utf-8",
+    )
+    graph = kg.load([extra])
+    quads = [
+        q
+        for q in ox.parse(kg.export(graph, "nquads"), format=ox.RdfFormat.N_QUADS)
+        if q.graph_name.value.startswith("https://example.org/")
+    ]
+    assert {q.object.value for q in quads} == {"labels look like _:c14n0", "and _:a", "shared"}
+    assert len({q.subject for q in quads if isinstance(q.subject, ox.BlankNode)}) == 1
