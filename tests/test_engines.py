@@ -86,23 +86,8 @@ def _comparable(results: Results) -> Counter:
     return Counter(rows)
 
 
-#: Saved queries that rdflib's own engine cannot answer in reasonable time even on the shipped graph
-#: (over 200 s: its nested-loop evaluation of a dozen OPTIONAL label lookups after a property path).
-#: This is the plain stack's limit that the fast engine exists for; they are still compared with a
-#: second Oxigraph engine over HTTP in test_remote.py.
-TOO_SLOW_FOR_RDFLIB = {"target-groups-and-entitlements"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason="rdflib's engine takes minutes", run=False))
-        if n in TOO_SLOW_FOR_RDFLIB
-        else n
-        for n in catalogue()
-    ],
-)
+@pytest.mark.parametrize("name", list(catalogue()))
 def test_oxigraph_and_rdflib_agree(name: str, generated: KnowledgeGraph, rdflib_dataset) -> None:
     saved = catalogue()[name]
     bindings = bind(generated, saved, {})
