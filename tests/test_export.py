@@ -144,3 +144,12 @@ def test_text_that_reads_like_a_blank_node_label_is_left_alone(tmp_path) -> None
     ]
     assert {q.object.value for q in quads} == {"labels look like _:c14n0", "and _:a", "shared"}
     assert len({q.subject for q in quads if isinstance(q.subject, ox.BlankNode)}) == 1
+
+
+def test_export_of_some_kinds_holds_only_their_graphs(shipped) -> None:
+    wanted = set(shipped.graphs("ontology", "concepts"))
+    reread = ox.Dataset(
+        ox.parse(kg.export(shipped, "nquads", ("ontology", "concepts")), format=ox.RdfFormat.N_QUADS)
+    )
+    assert wanted and {q.graph_name for q in reread} == wanted
+    assert len(reread) == sum(len(list(shipped.store.quads_for_pattern(None, None, None, g))) for g in wanted)
