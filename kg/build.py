@@ -34,13 +34,20 @@ UNCHANGED = "kept from the last build"
 
 @dataclass
 class Output:
-    """What a build wrote, for the index page: (section, title, relative path)."""
+    """What a build wrote, for the index page: (section, title, relative path) per file, and notes.
+
+    A note is (section, text, the step's folder), so that a step kept from the last build keeps it.
+    """
 
     folder: Path
     entries: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, section: str, title: str, path: Path) -> None:
         self.entries.append((section, title, path.relative_to(self.folder).as_posix()))
+
+    def note(self, section: str, text: str, folder: Path) -> None:
+        self.notes.append((section, text, folder.relative_to(self.folder).as_posix()))
 
 
 def write_dumps(graph: KnowledgeGraph, out: Output) -> None:
@@ -84,8 +91,12 @@ def write_gap_map(graph: KnowledgeGraph, out: Output) -> None:
 def write_diagrams(graph: KnowledgeGraph, out: Output, previous: Path) -> None:
     from kg.network import write_all
 
-    for title, path in write_all(graph, out.folder / "network", previous / "network"):
+    folder = out.folder / "network"
+    published = write_all(graph, folder, previous / "network")
+    for title, path in published.files:
         out.add("Network diagrams", title, path)
+    if published.note:
+        out.note("Network diagrams", published.note, folder)
 
 
 def write_index(out: Output) -> None:
@@ -95,7 +106,10 @@ def write_index(out: Output) -> None:
     sections: dict[str, list[tuple[str, str]]] = {}
     for section, title, href in out.entries:
         sections.setdefault(section, []).append((title, href))
-    html = env.get_template("index.html").render(sections=sections, version=__version__)
+    notes: dict[str, list[str]] = {}
+    for section, text, _ in out.notes:
+        notes.setdefault(section, []).append(text)
+    html = env.get_template("index.html").render(sections=sections, notes=notes, version=__version__)
     (out.folder / "index.html").write_text(html, encoding="utf-8")
 
 
@@ -159,6 +173,7 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
             out.entries += [
                 (e[0], e[1], e[2]) for e in last.get("entries", []) if e[2].startswith(folder + "/")
             ]
+            out.notes += [(n[0], n[1], n[2]) for n in last.get("notes", []) if n[2] == folder]
             console.print(f"[green]✓[/green] {title} [dim](inputs unchanged: {UNCHANGED})[/dim]")
         else:
             step(title, action)
@@ -187,7 +202,13 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
         reusable("network diagrams", "data", "network", lambda: write_diagrams(graph, out, target))
         reusable("ontology documentation", "model", "ontology", lambda: write_ontology_docs(graph, out))
         step("index", lambda: write_index(out))
-        record = {"version": __version__, "statements": len(graph), "keys": keys, "entries": out.entries}
+        record = {
+            "version": __version__,
+            "statements": len(graph),
+            "keys": keys,
+            "entries": out.entries,
+            "notes": out.notes,
+        }
         (out.folder / "build.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         _swap(out.folder, target)
     except BaseException:

@@ -213,7 +213,29 @@ def test_ego_diagrams_are_drawn_for_the_best_connected_organisations(monkeypatch
         for n, d in network.nodes(data=True)
         if d["type"] == "organisation" and network.degree(n)
     }
+    assert diagrams.ego_note(network) is None  # every shipped organisation has its diagram
     monkeypatch.setattr(diagrams, "EGO_DIAGRAM_LIMIT", 2)
     drawn = {stem.removeprefix("ego-") for stem, _ in all_diagrams(network) if stem.startswith("ego-")}
     assert len(drawn) == 2 < len(degree)
     assert min(degree[slug] for slug in drawn) >= max(degree[s] for s in set(degree) - drawn)
+    note = diagrams.ego_note(network)
+    assert note and f"the 2 best-connected of {len(degree)} organisations" in note
+    assert "kg network --kind ego --focus ORG" in note
+
+
+def test_build_index_says_which_organisations_have_no_ego_diagram(tmp_path: Path, monkeypatch) -> None:
+    from rich.console import Console
+
+    from kg.build import build
+    from kg.network import diagrams
+
+    monkeypatch.setattr(diagrams, "EGO_DIAGRAM_LIMIT", 2)
+    out = tmp_path / "dist"
+    for again in (False, True):  # the second build keeps the diagrams, and their note, from the first
+        log = io.StringIO()
+        build(out, console=Console(file=log))
+        assert ("network diagrams (inputs unchanged" in log.getvalue()) is again
+        assert len(list((out / "network").glob("ego-*.html"))) == 2
+        index = (out / "index.html").read_text(encoding="utf-8")
+        assert index.count("best-connected of") == 1
+        assert "kg network --kind ego --focus ORG" in index

@@ -279,7 +279,9 @@ def test_saved_query_with_bad_parameter_is_400(http: httpx.Client) -> None:
 
 def test_ontology_and_diagram_pages(http: httpx.Client) -> None:
     assert "Intervention" in http.get("/ontology").text
-    assert http.get("/diagrams").status_code == 200
+    page = http.get("/diagrams").text
+    assert 'href="/diagrams/ego-refugepoint"' in page
+    assert "best-connected" not in page  # every shipped organisation has its ego diagram
 
 
 # ---------------------------------------------------------------- limits

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
 IMAGE_INDEX = "images.json"
 
 
+@dataclass
+class Published:
+    """What :func:`write_all` wrote: (title, path) per file for an index page, and a note for it."""
+
+    files: list[tuple[str, Path]] = field(default_factory=list)
+    note: str | None = None
+
+
 def _draw(job: tuple[Diagram, Path, Path]) -> None:
     from kg.network.static import draw
 
@@ -25,15 +34,15 @@ def _draw(job: tuple[Diagram, Path, Path]) -> None:
     draw(diagram, png=png, svg=svg)
 
 
-def write_all(graph: Engine, folder: Path, previous: Path | None = None) -> list[tuple[str, Path]]:
-    """Write every diagram (HTML, PNG, SVG) into ``folder``; returns (title, path) for an index page.
+def write_all(graph: Engine, folder: Path, previous: Path | None = None) -> Published:
+    """Write every diagram (HTML, PNG, SVG) into ``folder``; returns what an index page lists.
 
     Drawing the static images is the slow part, so images of a diagram whose page is unchanged
     since the ``previous`` output are copied from it, and the others are drawn in parallel.
 
     >>> write_all(load(), Path("dist/network"))  # doctest: +SKIP
     """
-    from kg.network.diagrams import all_diagrams, render_html
+    from kg.network.diagrams import all_diagrams, ego_note, render_html
     from kg.network.projection import project
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -42,8 +51,9 @@ def write_all(graph: Engine, folder: Path, previous: Path | None = None) -> list
         old_index = json.loads((previous / IMAGE_INDEX).read_text(encoding="utf-8"))
     index: dict[str, str] = {}
     jobs: list[tuple[Diagram, Path, Path]] = []
-    written: list[tuple[str, Path]] = []
-    for stem, diagram in all_diagrams(project(graph)):
+    network = project(graph)
+    written = Published(note=ego_note(network))
+    for stem, diagram in all_diagrams(network):
         html = render_html(diagram)
         (folder / f"{stem}.html").write_text(html, encoding="utf-8")
         png, svg = folder / f"{stem}.png", folder / f"{stem}.svg"
@@ -54,8 +64,8 @@ def write_all(graph: Engine, folder: Path, previous: Path | None = None) -> list
             shutil.copy2(old_svg, svg)
         else:
             jobs.append((diagram, png, svg))
-        written += [(diagram.title, folder / f"{stem}.html"), (f"{diagram.title} (PNG)", png)]
-        written.append((f"{diagram.title} (SVG)", svg))
+        written.files += [(diagram.title, folder / f"{stem}.html"), (f"{diagram.title} (PNG)", png)]
+        written.files.append((f"{diagram.title} (SVG)", svg))
     if len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
             list(pool.map(_draw, jobs))

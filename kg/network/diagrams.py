@@ -417,11 +417,33 @@ def make(
     raise ParameterError(f"unknown diagram kind {kind!r}; choose one of {', '.join(KINDS)}")
 
 
+def ego_focuses(graph: nx.MultiDiGraph) -> tuple[list[str], int]:
+    """The organisations the build draws ego diagrams for, in IRI order, and how many are connected.
+
+    When more than :data:`EGO_DIAGRAM_LIMIT` are connected, the best connected are kept: their ego
+    networks say the most. An organisation with no edge has no network to show.
+    """
+    connected = [n for n, d in graph.nodes(data=True) if d["type"] == "organisation" and graph.degree(n)]
+    best = sorted(connected, key=lambda n: (-graph.degree(n), n))[:EGO_DIAGRAM_LIMIT]
+    return sorted(best), len(connected)
+
+
+def ego_note(graph: nx.MultiDiGraph) -> str | None:
+    """A line for the list of diagrams when some organisations have no published ego diagram."""
+    drawn, connected = ego_focuses(graph)
+    if len(drawn) == connected:
+        return None
+    return (
+        f"Ego diagrams are published for the {len(drawn):,} best-connected of {connected:,} "
+        "organisations. Draw any other with: kg network --kind ego --focus ORG"
+    )
+
+
 def all_diagrams(graph: nx.MultiDiGraph) -> Iterator[tuple[str, Diagram]]:
     """Every diagram the build publishes, with a file stem each, in a stable order.
 
     Made one at a time, so that they are never all in memory. Ego diagrams are drawn for the
-    :data:`EGO_DIAGRAM_LIMIT` best-connected organisations (all of them in the shipped data).
+    organisations :func:`ego_focuses` picks (all of them in the shipped data).
     """
     stems = {"overview", "barriers"}
     yield "overview", overview(graph)
@@ -429,9 +451,7 @@ def all_diagrams(graph: nx.MultiDiGraph) -> Iterator[tuple[str, Diagram]]:
     for code in country_codes(graph):
         stems.add(f"country-{code.lower()}")
         yield f"country-{code.lower()}", country(graph, code)
-    connected = [n for n, d in graph.nodes(data=True) if d["type"] == "organisation" and graph.degree(n)]
-    best = sorted(connected, key=lambda n: (-graph.degree(n), n))[:EGO_DIAGRAM_LIMIT]
-    for node in sorted(best):
+    for node in ego_focuses(graph)[0]:
         slug = node.rstrip("/").rsplit("/", 1)[-1]
         stem = f"ego-{slug}" if f"ego-{slug}" not in stems else f"ego-{slug}-{len(stems)}"
         stems.add(stem)

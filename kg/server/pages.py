@@ -181,17 +181,21 @@ async def ontology(request: Request) -> Response:
     return state.render(request, "ontology.html", kinds=kinds, schemes=schemes)
 
 
-def _network_diagrams(state: ServerState) -> dict[str, Any]:
-    """Stem → diagram, drawn once from the graph (through the workers) by kg.network."""
+def _network_diagrams(state: ServerState) -> tuple[dict[str, Any], str | None]:
+    """Stem → diagram, drawn once from the graph (through the workers) by kg.network, and a note.
+
+    The note (:func:`kg.network.diagrams.ego_note`) says when some organisations have no ego diagram.
+    """
     if "diagrams" not in state.memo:
         if importlib.util.find_spec("kg.network") is None:
-            state.memo["diagrams"] = {}
+            state.memo["diagrams"] = {}, None
         else:
-            from kg.network.diagrams import all_diagrams
+            from kg.network.diagrams import all_diagrams, ego_note
             from kg.network.projection import project
 
-            state.memo["diagrams"] = dict(all_diagrams(project(CappedEngine(state.pool))))
-    found: dict[str, Any] = state.memo["diagrams"]
+            network = project(CappedEngine(state.pool))
+            state.memo["diagrams"] = dict(all_diagrams(network)), ego_note(network)
+    found: tuple[dict[str, Any], str | None] = state.memo["diagrams"]
     return found
 
 
@@ -206,9 +210,9 @@ def _site_diagrams(state: ServerState) -> list[str]:
 
 async def diagrams(request: Request) -> Response:
     state = state_of(request)
-    drawn = await state.blocking(_network_diagrams, state)
+    drawn, note = await state.blocking(_network_diagrams, state)
     listed = [(stem, getattr(d, "title", stem)) for stem, d in drawn.items()]
-    return state.render(request, "diagrams.html", drawn=listed, files=_site_diagrams(state))
+    return state.render(request, "diagrams.html", drawn=listed, note=note, files=_site_diagrams(state))
 
 
 async def diagram(request: Request) -> Response:
@@ -218,7 +222,7 @@ async def diagram(request: Request) -> Response:
     key = ("diagram", stem)
     html: str | None = state.cache.get(key)
     if html is None:
-        drawn = await state.blocking(_network_diagrams, state)
+        drawn, _ = await state.blocking(_network_diagrams, state)
         if stem not in drawn:
             raise HTTPException(404)
         from kg.network.diagrams import render_html
