@@ -74,7 +74,7 @@ def _barrier_types(graph: Engine) -> list[tuple[str, str, str]]:
 
 def _countries(graph: Engine) -> list[tuple[str, str]]:
     query = package_file("sparql", "gapmap-countries.rq").read_text(encoding="utf-8")
-    results = Results.from_json(graph.select_json(query, {}))
+    results = graph.select(query)
     return [(_text(results, r, "country"), _text(results, r, "label")) for r in results.rows]
 
 

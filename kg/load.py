@@ -8,7 +8,7 @@ names the file, the line and the column, and nothing half-loaded is kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -134,8 +134,8 @@ class KnowledgeGraph:
         """The file a named graph was loaded from."""
         return next((f.path for f in self.files if f.graph == graph), None)
 
-    def select_json(self, sparql: str, bindings: dict[str, Any] | None = None) -> bytes:
-        """Run a SELECT or ASK over the union of all graphs; SPARQL 1.1 results JSON.
+    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Results:
+        """Run a SELECT or ASK over the union of all graphs.
 
         Parameters are bound as RDF terms by the engine (never pasted into the text).
         """
@@ -143,11 +143,9 @@ class KnowledgeGraph:
 
         return run_select(self.store, sparql, bindings or {})
 
-    def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> Results:
-        """Like :meth:`select_json`, parsed into rows of RDF terms."""
-        from kg.results import Results
-
-        return Results.from_json(self.select_json(sparql, bindings))
+    def select_json(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> bytes:
+        """Like :meth:`select`, as SPARQL 1.1 results JSON (what the server's workers send)."""
+        return self.select(sparql, bindings).serialize("json")
 
     def query(self, name: str, lang: str | None = None, **params: str) -> pd.DataFrame:
         """Run a saved query (by name or .rq path) and return a pandas DataFrame.

@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
@@ -19,7 +19,7 @@ from kg.catalogue import Parameter, SavedQuery, find
 from kg.errors import ParameterError, QueryError
 from kg.namespaces import expand
 from kg.resources import package_file
-from kg.results import Results, Term
+from kg.results import Answer, Results, Term
 from kg.sparql_text import substitute
 
 if TYPE_CHECKING:
@@ -29,22 +29,27 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class Engine(Protocol):
-    """Anything that answers SELECT/ASK with SPARQL 1.1 results JSON: the local graph or a remote endpoint."""
+    """Anything that answers SELECT/ASK: the local graph, a remote endpoint, the server's workers."""
 
-    def select_json(self, sparql: str, bindings: dict[str, Term] | None = None) -> bytes: ...
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results: ...
 
 
-def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, Term]) -> bytes:
-    """SELECT or ASK over the union of the store's graphs, as SPARQL 1.1 results JSON."""
-    try:
-        result = store.query(substitute(sparql, bindings), use_default_graph_as_union=True)
-    except SyntaxError as err:
-        raise QueryError(f"the query is not valid SPARQL: {err}") from None
-    except OSError as err:
-        raise QueryError(f"the query failed: {err}") from None
-    if isinstance(result, ox.QueryTriples):
-        raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
-    return cast(bytes, result.serialize(format=ox.QueryResultsFormat.JSON))
+def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, Term]) -> Results:
+    """SELECT or ASK over the union of the store's graphs, read from Oxigraph's solutions."""
+    text = substitute(sparql, bindings)
+
+    def evaluate() -> Answer:
+        try:
+            result = store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise QueryError(f"the query is not valid SPARQL: {err}") from None
+        except OSError as err:
+            raise QueryError(f"the query failed: {err}") from None
+        if isinstance(result, ox.QueryTriples):
+            raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
+        return result
+
+    return Results(evaluate)
 
 
 def _resolve_iri(engine: Engine, value: str, parameter: Parameter) -> ox.NamedNode:
@@ -55,7 +60,7 @@ def _resolve_iri(engine: Engine, value: str, parameter: Parameter) -> ox.NamedNo
     iri = text if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) else expand(text)
     if iri is None:
         query = package_file("sparql", "resolve.rq").read_text(encoding="utf-8")
-        rows = Results.from_json(engine.select_json(query, {"_value": ox.Literal(text)})).rows
+        rows = engine.select(query, {"_value": ox.Literal(text)}).rows
         matches = sorted({row["entity"].value for row in rows if "entity" in row})
         if not matches:
             raise ParameterError(
@@ -133,7 +138,7 @@ def run_saved(
     """
     query = find(name)
     bindings = bind(engine, query, params or {}, lang)
-    return Results.from_json(engine.select_json(query.text, bindings))
+    return engine.select(query.text, bindings)
 
 
 def query(name: str, graph: Engine | None = None, lang: str | None = None, **params: str) -> pd.DataFrame:

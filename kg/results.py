@@ -1,11 +1,13 @@
-"""Query results: parsed once from SPARQL 1.1 results JSON, rendered in the format asked for.
+"""Query results: an answer read into rows of RDF terms, or written out in the format asked for.
 
-Local and remote engines both answer in SPARQL JSON, so there is one results path.
+An embedded query's answer is read straight from Oxigraph's solutions; a remote endpoint's and a
+query worker's arrive as SPARQL 1.1 results JSON. Both are the same Results, so there is one
+results path.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
@@ -18,8 +20,12 @@ if TYPE_CHECKING:
 #: Any RDF term a query result or a parameter may hold (pyoxigraph has no base class for them).
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
+#: What Oxigraph gives for a SELECT or ASK, evaluated or parsed.
+Answer = ox.QuerySolutions | ox.QueryBoolean
+
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 _STANDARD = {
+    "json": ox.QueryResultsFormat.JSON,
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
     "xml": ox.QueryResultsFormat.XML,
@@ -33,35 +39,52 @@ def text(term: Term | None) -> str:
     return term.value if not isinstance(term, ox.BlankNode) else "_:" + term.value
 
 
-@dataclass
 class Results:
-    """The SPARQL JSON of an answer, read into rows of RDF terms only when rows are asked for.
+    """One answer, read into Python rows only when rows are asked for.
 
-    Writing the answer out (JSON, CSV, TSV, XML) needs no rows, and at 10⁶ triples reading a
-    listing of 60,000 rows into Python objects takes as long as serializing it.
+    Oxigraph's answer is an iterator that can be read once: the first use (rows, or writing it out)
+    takes it, and a later use asks ``answer`` for a fresh one (the query run again, or its JSON
+    parsed again). At 10⁶ triples, writing a listing out as JSON and reading it back took a fifth
+    of its time, which reading the solutions directly saves.
     """
 
-    variables: list[str]
-    raw: bytes
-    boolean: bool | None = None
+    def __init__(self, answer: Callable[[], Answer], json: bytes | None = None) -> None:
+        self._answer = answer
+        self.json = json  # the answer as received, when it came as SPARQL JSON
+        self._pending: Answer | None = answer()
+        if isinstance(self._pending, ox.QueryBoolean):
+            self.variables: list[str] = []
+            self.boolean: bool | None = bool(self._pending)
+        else:
+            self.variables = [v.value for v in self._pending.variables]
+            self.boolean = None
+        if json is not None:
+            self._pending = None  # parsing again is cheap, and a shared answer must not be read up
 
     @classmethod
     def from_json(cls, data: bytes) -> Results:
-        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        if isinstance(parsed, ox.QueryBoolean):
-            return cls([], data, bool(parsed))
-        return cls([v.value for v in parsed.variables], data)
+        """An answer in SPARQL 1.1 results JSON (a remote endpoint's or a query worker's)."""
+        return cls(lambda: ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), data)
+
+    def _take(self) -> Answer:
+        pending, self._pending = self._pending, None
+        return pending if pending is not None else self._answer()
 
     @cached_property
     def rows(self) -> list[dict[str, Term]]:
         """One dict per solution, unbound variables left out."""
         if self.boolean is not None:
             return []
-        parsed = ox.parse_query_results(self.raw, format=ox.QueryResultsFormat.JSON)
-        assert isinstance(parsed, ox.QuerySolutions)
+        solutions = self._take()
+        assert isinstance(solutions, ox.QuerySolutions)
         names = self.variables
         # A solution iterates its values in the order of the variables; zip is far faster than s[name].
-        return [{v: term for v, term in zip(names, s, strict=True) if term is not None} for s in parsed]
+        return [{v: term for v, term in zip(names, s, strict=True) if term is not None} for s in solutions]
+
+    @property
+    def raw(self) -> bytes:
+        """The answer as SPARQL 1.1 results JSON."""
+        return self.serialize("json")
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -81,11 +104,10 @@ class Results:
 
     def serialize(self, fmt: str) -> bytes:
         """``json`` (SPARQL 1.1 JSON), ``csv``/``tsv``/``xml`` (W3C formats), ``markdown`` or ``table``."""
-        if fmt == "json":
-            return self.raw
+        if fmt == "json" and self.json is not None:
+            return self.json
         if fmt in _STANDARD:
-            parsed = ox.parse_query_results(self.raw, format=ox.QueryResultsFormat.JSON)
-            return cast(bytes, parsed.serialize(format=_STANDARD[fmt]))
+            return cast(bytes, self._take().serialize(format=_STANDARD[fmt]))
         if fmt == "markdown":
             return self.to_markdown().encode()
         if fmt == "table":

@@ -13,7 +13,6 @@ from kg.catalogue import catalogue, find
 from kg.errors import ParameterError
 from kg.load import KnowledgeGraph
 from kg.query import bind, run_saved
-from kg.results import Results
 
 HOSTILE = [
     '"} ; DROP ALL ; SELECT * {',
@@ -102,8 +101,8 @@ CALLS = [(name, {}) for name in sorted(catalogue())] + [
 def test_remote_style_binding_gives_the_same_answer(shipped: KnowledgeGraph, name: str, params: dict) -> None:
     saved = find(name)
     bindings = bind(shipped, saved, params, "fr")
-    local = Results.from_json(shipped.select_json(saved.text, bindings))
-    remote = Results.from_json(shipped.select_json(_with_values_block(saved.text, bindings), {}))
+    local = shipped.select(saved.text, bindings)
+    remote = shipped.select(_with_values_block(saved.text, bindings))
     assert local.variables == remote.variables
     assert [sorted((k, str(v)) for k, v in r.items()) for r in local.rows] == [
         sorted((k, str(v)) for k, v in r.items()) for r in remote.rows

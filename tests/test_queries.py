@@ -11,6 +11,7 @@ import pytest
 from kg.catalogue import catalogue
 from kg.load import KnowledgeGraph
 from kg.query import run_saved
+from kg.results import Results
 
 CASE = "https://w3id.org/refugee-access/id/case/"
 ORG = "https://w3id.org/refugee-access/id/organisation/"
@@ -429,3 +430,25 @@ def test_labels_fall_back_to_english(shipped: KnowledgeGraph) -> None:
         shipped, "intervention-actors-and-status", {"country": "KZ", "role": "supporter"}, lang="fr"
     )
     assert french.column("agentLabel") == ["HCR"]  # UNHCR's French name, given in the reference data
+
+
+def test_an_answer_reads_the_same_in_every_form_and_order(shipped: KnowledgeGraph) -> None:
+    # Oxigraph's solutions can be read only once; a second form runs the query again and must agree.
+    written_first = run_saved(shipped, "who-engages-mid-level-officials")
+    csv, json = written_first.serialize("csv"), written_first.serialize("json")
+    read_first = run_saved(shipped, "who-engages-mid-level-officials")
+    rows = read_first.rows
+    assert [r["organisationLabel"].value for r in rows] == ["RefugePoint"]
+    assert written_first.rows == rows
+    assert read_first.serialize("csv") == csv
+    assert read_first.serialize("json") == json
+    assert Results.from_json(json).rows == rows
+    assert b"RefugePoint" in csv
+
+
+def test_an_ask_answers_true_or_false_in_every_form(shipped: KnowledgeGraph) -> None:
+    refugepoint = "ASK { ?o <http://www.w3.org/2000/01/rdf-schema#label> 'RefugePoint'@en }"
+    assert shipped.select(refugepoint).boolean is True
+    assert shipped.select(refugepoint.replace("RefugePoint", "Nobody at all")).boolean is False
+    answer = shipped.select(refugepoint)
+    assert answer.rows == [] and Results.from_json(answer.serialize("json")).boolean is True

@@ -101,10 +101,8 @@ def project(engine: Engine) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    from kg.results import Results
-
     sparql = package_file("network", "projection.rq").read_text(encoding="utf-8")
-    rows = Results.from_json(engine.select_json(sparql, {})).rows
+    rows = engine.select(sparql).rows
     nodes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     edges: dict[tuple[str, str, str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in rows:

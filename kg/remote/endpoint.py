@@ -1,6 +1,6 @@
 """A remote SPARQL 1.1 endpoint as a query engine, through SPARQLWrapper.
 
-:class:`RemoteGraph` answers ``select_json`` like the embedded store, so every saved query, its
+:class:`RemoteGraph` answers ``select`` like the embedded store, so every saved query, its
 parameters and its output formats work unchanged against Oxigraph server, Fuseki, GraphDB, QLever
 or Virtuoso. It only reads: updates are refused before anything is sent. The endpoint is
 expected to treat its default graph as the union of the named graphs, as the embedded store
@@ -99,7 +99,7 @@ class RemoteGraph:
         return body
 
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results:
-        """Like :meth:`select_json`, parsed into rows of RDF terms (as ``KnowledgeGraph.select``)."""
+        """Like :meth:`select_json`, read into :class:`~kg.results.Results` (as ``KnowledgeGraph.select``)."""
         from kg.results import Results
 
         return Results.from_json(self.select_json(sparql, bindings))

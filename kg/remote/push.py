@@ -21,7 +21,6 @@ from kg.load import KnowledgeGraph
 from kg.remote.endpoint import RemoteGraph, default_user_agent
 from kg.remote.retry import TRANSIENT_STATUSES, RetryPolicy, retry_after_seconds
 from kg.resources import package_file
-from kg.results import Results
 
 if TYPE_CHECKING:
     import httpx
@@ -63,7 +62,7 @@ def graph_store_url(endpoint: str, graph_store: str | None) -> str:
 def graph_sizes(engine: KnowledgeGraph | RemoteGraph) -> dict[str, int]:
     """Triples per named graph, counted by the engine itself."""
     query = package_file("remote", "sparql", "graph-sizes.rq").read_text(encoding="utf-8")
-    rows = Results.from_json(engine.select_json(query)).rows
+    rows = engine.select(query).rows
     return {row["graph"].value: int(row["triples"].value) for row in rows if "graph" in row}
 
 

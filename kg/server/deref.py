@@ -20,7 +20,6 @@ from starlette.responses import RedirectResponse, Response
 
 from kg.namespaces import BASE
 from kg.resources import package_file
-from kg.results import Results
 from kg.server import negotiate
 from kg.server.limits import TRUNCATED_HEADER
 from kg.server.pool import CappedEngine
@@ -153,9 +152,9 @@ def fetch_entity(state: ServerState, iri: str) -> Entity:
     engine = CappedEngine(state.pool)
     term: dict[str, Term] = {"_entity": ox.NamedNode(iri)}
     query = package_file("server", "sparql", "entity.rq").read_text(encoding="utf-8")
-    rows = _dedupe(Results.from_json(engine.select_json(query, term)).rows)
+    rows = _dedupe(engine.select(query, term).rows)
     size_query = package_file("server", "sparql", "graph-size.rq").read_text(encoding="utf-8")
-    size = Results.from_json(engine.select_json(size_query, term)).rows
+    size = engine.select(size_query, term).rows
     statements = int(size[0]["statements"].value) if size and "statements" in size[0] else 0
     return Entity(iri, rows, statements, engine.truncated)
 

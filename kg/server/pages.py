@@ -118,8 +118,8 @@ def _ontology_rows(state: ServerState) -> tuple[list[dict[str, Any]], list[dict[
     engine = CappedEngine(state.pool)
     terms_query = package_file("server", "sparql", "ontology-terms.rq").read_text(encoding="utf-8")
     schemes_query = package_file("server", "sparql", "concept-schemes.rq").read_text(encoding="utf-8")
-    terms = Results.from_json(engine.select_json(terms_query, {})).rows
-    schemes = Results.from_json(engine.select_json(schemes_query, {})).rows
+    terms = engine.select(terms_query).rows
+    schemes = engine.select(schemes_query).rows
     return terms, schemes
 
 

@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import queue
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -20,6 +21,7 @@ from typing import Any
 
 from kg.errors import KGError, QueryError
 from kg.load import LoadedFile
+from kg.results import Results
 from kg.server.settings import Settings
 from kg.server.worker import Answer, ProtocolJob, SelectJob, Term, serve
 
@@ -142,9 +144,9 @@ class WorkerPool:
         error.http_status = status
         raise error
 
-    def select_json(self, sparql: str, bindings: dict[str, Term] | None = None) -> bytes:
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results:
         """The core Engine protocol, so kg.query.run_saved runs through the pool (rows capped)."""
-        return self.run(SelectJob(sparql, bindings or {})).body
+        return Results.from_json(self.run(SelectJob(sparql, dict(bindings or {}))).body)
 
     def close(self) -> None:
         self._closed = True
@@ -165,7 +167,7 @@ class CappedEngine:
         self.pool = pool
         self.truncated = False
 
-    def select_json(self, sparql: str, bindings: dict[str, Term] | None = None) -> bytes:
-        answer = self.pool.run(SelectJob(sparql, bindings or {}))
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results:
+        answer = self.pool.run(SelectJob(sparql, dict(bindings or {})))
         self.truncated = self.truncated or answer.truncated
-        return answer.body
+        return Results.from_json(answer.body)
