@@ -1,10 +1,12 @@
-"""Time every saved query on the shipped graph: the median of five runs each, and the slowest median.
+"""Time saved queries in one process: the median of five runs each, and the slowest median.
 
-Run: python bench/queries.py   (the saved queries must each answer within a second)
+Run: python bench/queries.py   (every saved query on the shipped graph; each must answer within a second)
+     python bench/queries.py --data cases.nq source-documents   (named ones on a generated graph)
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
@@ -16,10 +18,16 @@ RUNS = 5
 
 
 def main() -> None:
-    graph = kg.load()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="saved queries to time (all by default)")
+    parser.add_argument(
+        "--data", action="append", default=[], metavar="FILE", help="a data file to load (repeatable)"
+    )
+    args = parser.parse_args()
+    graph = kg.load(args.data)
     run_saved(graph, "source-documents")  # warm up imports and caches once
     medians: dict[str, float] = {}
-    for name in catalogue():
+    for name in args.names or catalogue():
         times = []
         for _ in range(RUNS):
             started = time.perf_counter()

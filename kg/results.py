@@ -81,11 +81,6 @@ class Results:
         # A solution iterates its values in the order of the variables; zip is far faster than s[name].
         return [{v: term for v, term in zip(names, s, strict=True) if term is not None} for s in solutions]
 
-    @property
-    def raw(self) -> bytes:
-        """The answer as SPARQL 1.1 results JSON."""
-        return self.serialize("json")
-
     def __len__(self) -> int:
         return len(self.rows)
 

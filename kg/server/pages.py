@@ -59,7 +59,7 @@ async def cached_answer(state: ServerState, name: str, params: Mapping[str, str]
     found: Answer | None = state.cache.get(key)
     if found is None:
         found = await state.blocking(answer, state, name, params)
-        state.cache.put(key, found, 2 * len(found.results.raw) + 256)
+        state.cache.put(key, found, 2 * len(found.results.serialize("json")) + 256)
     return found
 
 
