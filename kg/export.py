@@ -27,11 +27,13 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     import rdflib
 
+from kg import entry_module
 from kg.errors import InputError
 from kg.load import KnowledgeGraph
 from kg.namespaces import context, prefixes
 from kg.results import Term
-from kg.workers import process_pool
+
+entry_module(__name__)  # `kg.export(...)` calls export() below (see kg.EntryModule)
 
 #: format name → (Oxigraph format or None for JSON-LD, file suffix, media type)
 FORMATS: dict[str, tuple[ox.RdfFormat | None, str, str]] = {
@@ -158,6 +160,8 @@ class CanonicalDump:
             if statements < PARALLEL_JSONLD or workers < 2:
                 pieces: Iterable[list[bytes]] = [_jsonld_nodes(graphs)]
             else:
+                from kg.workers import process_pool
+
                 pool = stack.enter_context(process_pool(workers))
                 pieces = pool.map(_jsonld_nodes, _slices(graphs, statements // (4 * workers) + 1))
             for piece in pieces:

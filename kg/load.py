@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
+from kg import entry_module
 from kg.errors import InputError
 from kg.namespaces import GRAPH
 from kg.resources import data_dir, ontology_dir
+
+entry_module(__name__)  # `kg.load(...)` calls load() below (see kg.EntryModule)
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
+from kg import entry_module
 from kg.catalogue import Parameter, SavedQuery, find
 from kg.errors import ParameterError, QueryError
 from kg.namespaces import expand
 from kg.resources import package_file
 from kg.results import Answer, Results, Term
 from kg.sparql_text import substitute
+
+entry_module(__name__)  # `kg.query(...)` calls query() below (see kg.EntryModule)
 
 if TYPE_CHECKING:
     import pandas as pd

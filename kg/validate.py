@@ -21,8 +21,11 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     import rdflib
 
+from kg import entry_module
 from kg.load import DATA_KINDS, KnowledgeGraph
 from kg.shacl_core import RawResult
+
+entry_module(__name__)  # `kg.validate(...)` calls validate() below (see kg.EntryModule)
 
 SH = "http://www.w3.org/ns/shacl#"
 
