@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 from kg import entry_module
 from kg.errors import InputError
 from kg.load import KnowledgeGraph
-from kg.namespaces import context, prefixes
-from kg.results import Term
+from kg.namespaces import Term, context, prefixes
 
 entry_module(__name__)  # `kg.export(...)` calls export() below (see kg.EntryModule)
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from kg.errors import ParameterError
-from kg.results import Term
+from kg.namespaces import Term
 
 # Tokens that may hold '{', '}' or the word WHERE without being syntax: comments, strings, IRIs.
 _SKIP = re.compile(

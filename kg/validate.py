@@ -10,10 +10,6 @@ large. Nothing is fetched. The report is the one pySHACL gives on the whole grap
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -23,109 +19,13 @@ if TYPE_CHECKING:
 
 from kg import entry_module
 from kg.load import DATA_KINDS, KnowledgeGraph
+from kg.namespaces import SH
+from kg.report import ValidationReport, Violation, locate
 from kg.shacl_core import RawResult
 
 entry_module(__name__)  # `kg.validate(...)` calls validate() below (see kg.EntryModule)
 
-SH = "http://www.w3.org/ns/shacl#"
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One validation result, located: the file and line, the entity, the property, the rule."""
-
-    severity: str  # Violation, Warning, Info
-    focus: str
-    label: str
-    path: str
-    message: str
-    shape: str
-    value: str = ""
-    file: str = ""
-    line: int | None = None
-
-    def where(self) -> str:
-        return f"{self.file}:{self.line}" if self.file and self.line else self.file or "(unknown file)"
-
-
-@dataclass
-class ValidationReport:
-    """The outcome: conforms or not, and every result (never only the first)."""
-
-    conforms: bool
-    results: list[Violation] = field(default_factory=list)
-
-    @property
-    def violations(self) -> list[Violation]:
-        return [r for r in self.results if r.severity == "Violation"]
-
-    def text(self) -> str:
-        """Plain text, one block per result, for terminals and logs."""
-        if not self.results:
-            return "Conforms: the data satisfies every shape."
-        blocks = [f"{'Conforms' if self.conforms else 'Does not conform'}: {len(self.results)} result(s)"]
-        for r in self.results:
-            blocks.append(
-                f"{r.severity}: {r.where()}\n  entity: {r.label} <{r.focus}>\n  property: {r.path or '-'}"
-                + (f"\n  value: {r.value}" if r.value else "")
-                + f"\n  {r.message}\n  rule: {r.shape}"
-            )
-        return "\n".join(blocks)
-
-
-@cache
-def _subject_lines(path: Path, mtime: float) -> dict[str, int]:
-    """First line naming each subject (``<iri>`` or ``local:NAME``), read once per file version."""
-    first: dict[str, int] = {}
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                match = _SUBJECT.match(line)
-                if match:
-                    token = match.group(1)
-                    key = token if token.startswith("<") else "local:" + token.partition(":")[2]
-                    first.setdefault(key, number)
-    except (OSError, UnicodeDecodeError):
-        return {}
-    return first
-
-
-_SUBJECT = re.compile(r"^\s*(<[^>\s]+>|[\w-]*:[\w.-]*)(?=\s|$)")
-
-
-def _line_of(path: Path, iri: str) -> int | None:
-    """The first line of a Turtle file that names the entity as a subject (full IRI or prefixed name)."""
-    local = re.split(r"[/#]", iri)[-1]
-    if not local:
-        return None
-    try:
-        index = _subject_lines(path, path.stat().st_mtime)
-    except OSError:
-        return None
-    found = [n for n in (index.get(f"<{iri}>"), index.get("local:" + local)) if n is not None]
-    return min(found) if found else None
-
-
-def _locate(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
-    """Label, file and line of a focus node, read from the store."""
-    if focus.startswith("_:"):
-        return focus, "", None
-    node = ox.NamedNode(focus)
-    labels = [q.object for q in graph.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None)]
-    # Reports are in English: an English label first, then an untagged one, then any.
-    labels.sort(
-        key=lambda t: (getattr(t, "language", None) != "en", bool(getattr(t, "language", None)), t.value)
-    )
-    label = labels[0].value if labels else ""
-    for quad in graph.store.quads_for_pattern(node, None, None):
-        if isinstance(quad.graph_name, ox.NamedNode):
-            path = graph.file_of(quad.graph_name.value)
-            if path is not None:
-                return label or focus, str(path), _line_of(path, focus)
-    return label or focus, "", None
-
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+__all__ = ["ValidationReport", "Violation", "validate"]  # the report's types, where callers found them
 
 
 #: Above this many data statements, validation is split into chunks run in parallel processes.
@@ -288,7 +188,7 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
 
     results = []
     for severity, focus, path, value, messages, shape in rows:
-        label, file, line = _locate(graph, focus)
+        label, file, line = locate(graph, focus)
         results.append(
             Violation(
                 severity=severity,
