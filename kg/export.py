@@ -1,7 +1,8 @@
 """Deterministic dumps: the same graph gives the same bytes, so diffs of dumps are reviewable.
 
-Blank nodes get canonical labels (RDF Dataset Canonicalization as implemented by Oxigraph, graph
-by graph). Each named graph is written as sorted N-Quads lines, graph after graph in IRI order.
+Blank nodes get canonical labels (W3C RDF Dataset Canonicalization, RDFC-1.0, as implemented by
+Oxigraph, graph by graph). Each named graph is written as sorted N-Quads lines, graph after graph in
+IRI order.
 N-Triples is the same lines without the graph name; Turtle and TriG are parsed back from them by
 Oxigraph, so the order is the same everywhere and no Python sort key is built per statement.
 JSON-LD is compacted with the shipped context (given as an object, so nothing is fetched), one
@@ -49,6 +50,10 @@ Lines = tuple[GraphName, list[bytes]]  # a graph and its statements as sorted N-
 #: From this many statements on, JSON-LD is compacted by one worker process per core.
 PARALLEL_JSONLD = 50_000
 
+#: W3C RDFC-1.0 (SHA-256): labels that any implementation of the Recommendation gives alike
+#: (tests/test_export.py checks them against pyLD's).
+CANONICALIZATION = ox.CanonicalizationAlgorithm.RDFC_1_0
+
 #: file name of the dumps, before the format's suffix (the build's folder and the server's VoID)
 DUMP_NAME = "refugee-access"
 
@@ -95,7 +100,7 @@ class CanonicalDump:
     def _lines_of_whole_dataset(self) -> dict[GraphName, list[bytes]]:
         chosen = (q for name in self.names for q in self._store.quads_for_pattern(None, None, None, name))
         dataset = ox.Dataset(chosen)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        dataset.canonicalize(CANONICALIZATION)
         return {name: _sorted_lines(dataset.quads_for_graph_name(name)) for name in self.names}
 
     @cached_property
@@ -223,7 +228,7 @@ def _canonical(quads: Iterable[ox.Quad], prefix: str, text: bytes) -> bytes:
     """One graph's quads as N-Quads with canonical blank-node labels, each prefixed to keep graphs
     apart; ``text`` is the graph as written before, to see whether a label can be told by its text."""
     dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    dataset.canonicalize(CANONICALIZATION)
     if b"c14n" in text:  # a literal or IRI might read like a label: relabel term by term
         return cast(bytes, ox.serialize(_prefixed(dataset, prefix), format=ox.RdfFormat.N_QUADS))
     labelled = cast(bytes, ox.serialize(dataset, format=ox.RdfFormat.N_QUADS))
