@@ -133,8 +133,22 @@ def build(out: Path, data: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--endpoint", help="Validate what a remote SPARQL endpoint holds instead.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="turtle: a SHACL sh:ValidationReport graph, with file and line (docs/validation.md).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["rudof", "pyshacl"]),
+    default="rudof",
+    show_default=True,
+    help="The SHACL engine: rudof (fast) or pySHACL (the reference); both give the same report.",
+)
+def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: str) -> None:
     """Validate the shipped graph plus PATHS (drafts are checked, not added). Exit 1 on violations."""
     import json
     from dataclasses import asdict
@@ -149,8 +163,12 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
         graph = load_remote(endpoint)
     else:
         graph = load(paths)
-    report = run_validate(graph)
-    if fmt == "json":
+    report = run_validate(graph, engine=engine)
+    if fmt == "turtle":
+        from kg.report import to_turtle
+
+        write_output(to_turtle(report), None)
+    elif fmt == "json":
         click.echo(
             json.dumps(
                 {"conforms": report.conforms, "results": [asdict(r) for r in report.results]}, indent=1

@@ -15,6 +15,8 @@ from kg.resources import ontology_dir
 BASE = "https://w3id.org/refugee-access/"
 GRAPH = BASE + "graph/"
 RA = BASE + "def#"
+#: Terms a validation report adds to SHACL's: where a result is (docs/validation.md lists them).
+REPORT = BASE + "report#"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
-from kg.namespaces import RDFS_LABEL, compact
+from kg.namespaces import RDF_TYPE, RDFS, RDFS_LABEL, REPORT, SH, XSD, compact, expand
 
 if TYPE_CHECKING:
     from kg.load import KnowledgeGraph
@@ -34,6 +34,7 @@ class Violation:
     value: str = ""
     file: str = ""
     line: int | None = None
+    component: str = ""  # the SHACL constraint component's IRI; '' for a curation check
 
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.file and self.line else self.file or "(unknown file)"
@@ -123,3 +124,74 @@ def locate(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
             if path is not None:
                 return label, str(path), line_of(path, focus)
     return label, "", None
+
+
+def to_turtle(report: ValidationReport) -> bytes:
+    """The report as a standard SHACL ``sh:ValidationReport`` graph in Turtle, for other SHACL tools.
+
+    Each result has SHACL's focus node, severity, path (when it is one property), value, message,
+    source shape and constraint component; file, line, the entity's label and the rule's readable
+    name are added with the terms of docs/validation.md (``report:file``, ``report:line``, …).
+    A curation check has no SHACL shape: its component is ``report:CurationCheck``.
+    """
+    Node = ox.NamedNode | ox.BlankNode
+    head: list[ox.Triple] = []  # the report, then each result, then the anonymous shapes: read in order
+    body: list[ox.Triple] = []
+    shapes: dict[str, ox.BlankNode] = {}
+
+    def add(into: list[ox.Triple], subject: Node, predicate: str, value: Node | ox.Literal) -> None:
+        into.append(ox.Triple(subject, ox.NamedNode(predicate), value))
+
+    curation, integer = ox.NamedNode(REPORT + "CurationCheck"), ox.NamedNode(XSD + "integer")
+    root = ox.BlankNode("report")
+    boolean = ox.Literal(str(report.conforms).lower(), datatype=ox.NamedNode(XSD + "boolean"))
+    add(head, root, RDF_TYPE, ox.NamedNode(SH + "ValidationReport"))
+    add(head, root, SH + "conforms", boolean)
+    for number, r in enumerate(report.results, start=1):
+        result = ox.BlankNode(f"result{number}")
+        add(head, root, SH + "result", result)
+        add(body, result, RDF_TYPE, ox.NamedNode(SH + "ValidationResult"))
+        add(body, result, SH + "resultSeverity", ox.NamedNode(SH + r.severity))
+        add(body, result, SH + "focusNode", _node(r.focus))
+        path = _iri(r.path)
+        if path is not None:
+            add(body, result, SH + "resultPath", path)
+        if r.value:
+            add(body, result, SH + "value", _iri(r.value) or ox.Literal(r.value))
+        add(body, result, SH + "resultMessage", ox.Literal(r.message))
+        # An anonymous shape, or a curation check, is a blank node that carries its readable name.
+        shape: Node | None = _iri(r.shape)
+        if shape is None:
+            shape = shapes.setdefault(r.shape, ox.BlankNode(f"shape{len(shapes) + 1}"))
+        add(body, result, SH + "sourceShape", shape)
+        component = ox.NamedNode(r.component) if r.component else curation
+        add(body, result, SH + "sourceConstraintComponent", component)
+        add(body, result, REPORT + "shapeName", ox.Literal(r.shape))
+        add(body, result, REPORT + "focusLabel", ox.Literal(r.label))
+        if r.file:
+            add(body, result, REPORT + "file", ox.Literal(r.file))
+        if r.line:
+            add(body, result, REPORT + "line", ox.Literal(str(r.line), datatype=integer))
+    for name, node in shapes.items():
+        add(body, node, RDFS_LABEL, ox.Literal(name))
+    triples = head + body
+    names = {"sh": SH, "report": REPORT, "rdfs": RDFS, "xsd": XSD}
+    return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=names))
+
+
+def _node(text: str) -> ox.NamedNode | ox.BlankNode:
+    """A focus node as the report names it: ``_:label`` or an IRI."""
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+
+
+def _iri(text: str) -> ox.NamedNode | None:
+    """The IRI a report's text names (a full IRI or a CURIE of the shipped prefixes), or None."""
+    if not text or " " in text:
+        return None
+    iri = text if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) else expand(text)
+    if iri is None:
+        return None
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None

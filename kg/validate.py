@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import rdflib
 
 from kg import entry_module
+from kg.errors import InputError
 from kg.load import DATA_KINDS, KnowledgeGraph
 from kg.namespaces import SH
 from kg.report import ValidationReport, Violation, locate
@@ -78,14 +79,15 @@ def _path_text(shapes: rdflib.Graph, path: rdflib.term.Node | None) -> str:
     return "(path)"
 
 
-Row = tuple[str, str, str, str, tuple[str, ...], str]  # severity, focus, path, value, messages, shape
+#: severity, focus, path, value, messages, shape, constraint component
+Row = tuple[str, str, str, str, tuple[str, ...], str, str]
 
 
 def _row(shapes: rdflib.Graph, raw: RawResult) -> Row:
     """An engine's result in the report's terms: the shape's own messages, its name and path."""
     import rdflib
 
-    severity, focus, path, value, engine_message, shape_text = raw
+    severity, focus, path, value, engine_message, shape_text, component = raw
     shape: rdflib.term.Node = (
         rdflib.BNode(shape_text[2:]) if shape_text.startswith("_:") else rdflib.URIRef(shape_text)
     )
@@ -100,6 +102,7 @@ def _row(shapes: rdflib.Graph, raw: RawResult) -> Row:
         value,
         messages,
         _shape_name(shapes, shape),
+        component,
     )
 
 
@@ -135,7 +138,11 @@ def _chunks(graph: KnowledgeGraph, movable: list[ox.NamedNode]) -> list[list[ox.
     return chunks
 
 
-def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> ValidationReport:
+#: The SHACL engines: rudof (fast, the default) and pySHACL (the reference); the same report from both.
+ENGINES = ("rudof", "pyshacl")
+
+
+def validate(graph: KnowledgeGraph, *, workers: int | None = None, engine: str = "rudof") -> ValidationReport:
     """Validate the data graphs of a loaded graph against its shapes.
 
     The result is the one pySHACL gives on the whole data graph, computed faster: SPARQL-based
@@ -146,11 +153,30 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
     >>> report.conforms
     True
     """
+    if engine not in ENGINES:
+        raise InputError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
+    shapes_graph = graph.to_rdflib("shapes")
+    if engine == "pyshacl":
+        rows = _pyshacl_rows(graph, shapes_graph)
+    else:
+        rows = _rudof_rows(graph, shapes_graph, workers)
+    return _report(graph, rows)
+
+
+def _pyshacl_rows(graph: KnowledgeGraph, shapes_graph: rdflib.Graph) -> set[Row]:
+    """pySHACL on the whole graph: the data with the ontology and schemes, every shape."""
+    from kg import shacl_pyshacl
+
+    data = shacl_pyshacl.data_graph(graph, *DATA_KINDS, "ontology", "concepts")
+    return {_row(shapes_graph, r) for r in shacl_pyshacl.check(data, shapes_graph)}
+
+
+def _rudof_rows(graph: KnowledgeGraph, shapes_graph: rdflib.Graph, workers: int | None) -> set[Row]:
+    """SPARQL-based constraints once over the store, core constraints in rudof (in chunks when large)."""
     import os
 
     from kg import shacl_core, shacl_sparql
 
-    shapes_graph = graph.to_rdflib("shapes")
     core_shapes, constraints = shacl_sparql.split(shapes_graph)
     model = graph.graphs("ontology", "concepts")
     data = graph.graphs(*DATA_KINDS)
@@ -166,6 +192,7 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
                 "" if r.value is None else r.value.value,
                 tuple(sorted(r.messages)),
                 _shape_name(shapes_graph, r.shape),
+                SH + "SPARQLConstraintComponent",
             )
         )
 
@@ -185,9 +212,17 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
         with process_pool(count) as pool:
             raw = [r for found in pool.map(shacl_core.check, jobs, [shapes_text] * len(jobs)) for r in found]
     rows.update(_row(shapes_graph, r) for r in raw)
+    return rows
 
+
+def _report(graph: KnowledgeGraph, rows: set[Row]) -> ValidationReport:
+    """The engines' rows located in the files, with the curation hints, in file and line order."""
     results = []
-    for severity, focus, path, value, messages, shape in rows:
+    seen = set()
+    for severity, focus, path, value, messages, shape, component in sorted(rows):
+        if (severity, focus, path, value, messages, shape) in seen:
+            continue  # two constraints of one shape, worded alike by its sh:message: one result
+        seen.add((severity, focus, path, value, messages, shape))
         label, file, line = locate(graph, focus)
         results.append(
             Violation(
@@ -200,6 +235,7 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
                 value=value,
                 file=file,
                 line=line,
+                component=component,
             )
         )
     from kg.curate.hints import curation_checks  # "did you mean …?" and duplicate organisations
