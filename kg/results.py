@@ -81,6 +81,10 @@ class Results:
         else:
             self.variables = [v.value for v in answer.variables]
             self.boolean = None
+        if json is not None:
+            # Parsed again where it is read: Oxigraph's solutions may be read only by the thread that
+            # made them, and an answer given as JSON may be shared (the server caches answers).
+            self._pending = None
 
     @classmethod
     def from_json(cls, data: bytes) -> Results:
