@@ -8,8 +8,9 @@ results path.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
@@ -38,28 +39,27 @@ def text(term: Term | None) -> str:
     return term.value if not isinstance(term, ox.BlankNode) else "_:" + term.value
 
 
-def _term_json(term: Term) -> dict[str, object]:
+def term_json(term: Term) -> dict[str, Any]:
     """One term in SPARQL 1.1 results JSON (RDF-star triples as in SPARQL 1.2)."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Literal):
-        found: dict[str, object] = {"type": "literal", "value": term.value}
+        found: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             found["xml:lang"] = term.language
         elif term.datatype.value != XSD + "string":
             found["datatype"] = term.datatype.value
         return found
     parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
-    return {"type": "triple", "value": {k: _term_json(v) for k, v in parts.items()}}
+    return {"type": "triple", "value": {k: term_json(v) for k, v in parts.items()}}
 
 
-def _rows_json(variables: list[str], rows: list[dict[str, Term]]) -> bytes:
-    """Rows already read, as SPARQL 1.1 results JSON, so that they can be written in any format."""
-    bindings = [{v: _term_json(t) for v, t in row.items()} for row in rows]
-    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+def solutions_json(variables: list[str], bindings: Iterable[dict[str, Any]]) -> bytes:
+    """SPARQL 1.1 results JSON, written as Oxigraph writes it, from rows of terms in JSON."""
+    body = {"head": {"vars": variables}, "results": {"bindings": list(bindings)}}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class Results:
@@ -102,7 +102,8 @@ class Results:
                 pending, self._pending = self._pending, None
                 self.json = cast(bytes, pending.serialize(format=ox.QueryResultsFormat.JSON))
             else:
-                self.json = _rows_json(self.variables, self.rows)
+                rows = ({v: term_json(t) for v, t in row.items()} for row in self.rows)
+                self.json = solutions_json(self.variables, rows)
         return self.json
 
     @cached_property

@@ -197,3 +197,29 @@ def test_data_option_adds_a_draft(tmp_path: Path) -> None:
     result = run_kg("export", "--format", "nquads", "--data", str(draft))
     assert result.returncode == 0, result.stderr
     assert "Incomplete programme" in result.stdout
+
+
+def test_violation_report_as_shacl_turtle() -> None:
+    import rdflib
+
+    result = run_kg("validate", "--format", "turtle", str(INCOMPLETE))
+    assert result.returncode == 1, result.stderr
+    report = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    extra = rdflib.Namespace("https://w3id.org/refugee-access/report#")
+    (root,) = report.subjects(rdflib.RDF.type, sh.ValidationReport)
+    assert report.value(root, sh.conforms).toPython() is False
+    focus = rdflib.URIRef("https://w3id.org/refugee-access/id/case/incomplete/intervention")
+    located = [r for r in report.objects(root, sh.result) if report.value(r, sh.focusNode) == focus]
+    assert located
+    for r in located:
+        assert str(report.value(r, extra.file)).endswith("incomplete-intervention.ttl")
+        assert report.value(r, extra.line).toPython() >= 1
+        assert report.value(r, sh.sourceConstraintComponent) is not None
+
+
+def test_both_engines_print_the_same_report() -> None:
+    rudof = run_kg("validate", str(INCOMPLETE))
+    pyshacl = run_kg("validate", "--engine", "pyshacl", str(INCOMPLETE))
+    assert rudof.returncode == pyshacl.returncode == 1
+    assert rudof.stdout == pyshacl.stdout
