@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from kg.load import DATA_KINDS, KnowledgeGraph
 from kg.namespaces import BASE, OWL, RA, RDF_TYPE, SKOS, compact
-from kg.report import Violation, label_of
+from kg.report import Violation, label_of, line_of
 from kg.resources import package_file
 
 SKOS_CONCEPT = SKOS + "Concept"
@@ -327,7 +327,7 @@ def duplicate_organisations(graph: KnowledgeGraph) -> list[Violation]:
                     shape="curation: duplicate organisation",
                     value=compact(value) if kind != "label" else value,
                     file=str(file or ""),
-                    line=_locate(file, iri),
+                    line=line_of(file, iri) if file else None,
                 ),
             )
     return list(results.values())
