@@ -20,23 +20,14 @@ import pytest
 import rdflib
 
 import kg
-from kg.export import rdflib_term
 from kg.load import DATA_KINDS, KnowledgeGraph, extra_files, read_file, shipped_files
 from kg.report import to_turtle
+from kg.shacl_pyshacl import data_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 fast = importlib.import_module("kg.validate")
-
-
-def rdflib_graph(graph: KnowledgeGraph, *kinds: str) -> rdflib.Graph:
-    """The graphs of the given kinds as one rdflib graph, keeping the store's blank-node labels."""
-    copy = rdflib.Graph()
-    for name in graph.graphs(*kinds):
-        for q in graph.store.quads_for_pattern(None, None, None, name):
-            copy.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
-    return copy
 
 
 def shacl_results(report: rdflib.Graph) -> set[tuple]:
@@ -76,8 +67,8 @@ def pyshacl_report(graph: KnowledgeGraph) -> rdflib.Graph:
     (its ``sh:detail``) as results, which repeat the outer one in the shape's default words.
     """
     _, report, _ = pyshacl.validate(
-        rdflib_graph(graph, *DATA_KINDS, "ontology", "concepts"),
-        shacl_graph=rdflib_graph(graph, "shapes"),
+        data_graph(graph, *DATA_KINDS, "ontology", "concepts"),
+        shacl_graph=data_graph(graph, "shapes"),
         inference="none",
         allow_warnings=True,
         advanced=True,
