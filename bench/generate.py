@@ -20,14 +20,10 @@ from typing import TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BASE = "https://w3id.org/refugee-access/"
-RA = BASE + "def#"
-GRAPH = BASE + "graph/"
+from kg.namespaces import BASE, GRAPH, RA, RDF_TYPE, RDFS, XSD
+
 POOL_GRAPH = GRAPH + "reference/synthetic-pool"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"

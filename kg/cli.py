@@ -15,8 +15,6 @@ from typing import Any
 import click
 
 from kg.errors import KGError
-from kg.export import FORMATS as EXPORT_FORMATS
-from kg.results import FORMATS as RESULT_FORMATS
 
 #: Commands that live beside the code they drive, imported only when used.
 LAZY_COMMANDS: dict[str, str] = {
@@ -27,6 +25,23 @@ LAZY_COMMANDS: dict[str, str] = {
     "new-case": "kg.curate.cli:new_case",
     "import-case": "kg.curate.cli:import_case",
 }
+
+#: The lazy commands' one-line help, so that ``kg --help`` lists them without importing them
+#: (tests/test_cli.py checks that each line is its command's own).
+LAZY_HELP: dict[str, str] = {
+    "serve": "Serve the graph: SPARQL 1.1 endpoint, dereferenceable IRIs, dataset description and pages.",
+    "network": "Draw a self-contained, offline network diagram (HTML; PNG/SVG on request).",
+    "analyze": "Network measures on the actor network and the whole projection, as tables.",
+    "push": "Replace every named graph on a remote store (one PUT per graph), then verify triple counts.",
+    "new-case": "Start case study SLUG from the commented template; fill it in, then run `kg validate FILE`.",
+    "import-case": "Convert a case study kept as CSV sheets (case, actors, facts, schemes) into Turtle "
+    "(RML mapping).",
+}
+
+#: Choices of --format, named here so that ``kg --help`` imports neither pyoxigraph nor the exporters
+#: (tests/test_cli.py checks them against kg.results.FORMATS and kg.export.FORMATS).
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
 
 DATA_OPTION = click.option(
     "--data",
@@ -54,6 +69,20 @@ class KGGroup(click.Group):
             command: click.Command = getattr(importlib.import_module(module), attr)
             return command
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click lists commands, but a lazy command's line is read from LAZY_HELP, not imported."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names), default=0)
+        rows = []
+        for name in names:
+            if name in LAZY_HELP:
+                rows.append((name, click.utils.make_default_short_help(LAZY_HELP[name], limit)))
+            elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -104,8 +133,22 @@ def build(out: Path, data: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--endpoint", help="Validate what a remote SPARQL endpoint holds instead.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="turtle: a SHACL sh:ValidationReport graph, with file and line (docs/validation.md).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["rudof", "pyshacl"]),
+    default="rudof",
+    show_default=True,
+    help="The SHACL engine: rudof (fast) or pySHACL (the reference); both give the same report.",
+)
+def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: str) -> None:
     """Validate the shipped graph plus PATHS (drafts are checked, not added). Exit 1 on violations."""
     import json
     from dataclasses import asdict
@@ -120,8 +163,12 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str) -> None:
         graph = load_remote(endpoint)
     else:
         graph = load(paths)
-    report = run_validate(graph)
-    if fmt == "json":
+    report = run_validate(graph, engine=engine)
+    if fmt == "turtle":
+        from kg.report import to_turtle
+
+        write_output(to_turtle(report), None)
+    elif fmt == "json":
         click.echo(
             json.dumps(
                 {"conforms": report.conforms, "results": [asdict(r) for r in report.results]}, indent=1
@@ -200,7 +247,7 @@ def query(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(EXPORT_FORMATS)),
+    type=click.Choice(EXPORT_FORMATS),
     default="turtle",
     show_default=True,
 )

@@ -1,7 +1,8 @@
 """Deterministic dumps: the same graph gives the same bytes, so diffs of dumps are reviewable.
 
-Blank nodes get canonical labels (RDF Dataset Canonicalization as implemented by Oxigraph, graph
-by graph). Each named graph is written as sorted N-Quads lines, graph after graph in IRI order.
+Blank nodes get canonical labels (W3C RDF Dataset Canonicalization, RDFC-1.0, as implemented by
+Oxigraph, graph by graph). Each named graph is written as sorted N-Quads lines, graph after graph in
+IRI order.
 N-Triples is the same lines without the graph name; Turtle and TriG are parsed back from them by
 Oxigraph, so the order is the same everywhere and no Python sort key is built per statement.
 JSON-LD is compacted with the shipped context (given as an object, so nothing is fetched), one
@@ -27,11 +28,12 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     import rdflib
 
+from kg import entry_module
 from kg.errors import InputError
 from kg.load import KnowledgeGraph
-from kg.namespaces import context, prefixes
-from kg.results import Term
-from kg.workers import process_pool
+from kg.namespaces import Term, context, prefixes
+
+entry_module(__name__)  # `kg.export(...)` calls export() below (see kg.EntryModule)
 
 #: format name → (Oxigraph format or None for JSON-LD, file suffix, media type)
 FORMATS: dict[str, tuple[ox.RdfFormat | None, str, str]] = {
@@ -47,6 +49,10 @@ Lines = tuple[GraphName, list[bytes]]  # a graph and its statements as sorted N-
 
 #: From this many statements on, JSON-LD is compacted by one worker process per core.
 PARALLEL_JSONLD = 50_000
+
+#: W3C RDFC-1.0 (SHA-256): labels that any implementation of the Recommendation gives alike
+#: (tests/test_export.py checks them against pyLD's).
+CANONICALIZATION = ox.CanonicalizationAlgorithm.RDFC_1_0
 
 #: file name of the dumps, before the format's suffix (the build's folder and the server's VoID)
 DUMP_NAME = "refugee-access"
@@ -94,7 +100,7 @@ class CanonicalDump:
     def _lines_of_whole_dataset(self) -> dict[GraphName, list[bytes]]:
         chosen = (q for name in self.names for q in self._store.quads_for_pattern(None, None, None, name))
         dataset = ox.Dataset(chosen)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        dataset.canonicalize(CANONICALIZATION)
         return {name: _sorted_lines(dataset.quads_for_graph_name(name)) for name in self.names}
 
     @cached_property
@@ -158,6 +164,8 @@ class CanonicalDump:
             if statements < PARALLEL_JSONLD or workers < 2:
                 pieces: Iterable[list[bytes]] = [_jsonld_nodes(graphs)]
             else:
+                from kg.workers import process_pool
+
                 pool = stack.enter_context(process_pool(workers))
                 pieces = pool.map(_jsonld_nodes, _slices(graphs, statements // (4 * workers) + 1))
             for piece in pieces:
@@ -220,7 +228,7 @@ def _canonical(quads: Iterable[ox.Quad], prefix: str, text: bytes) -> bytes:
     """One graph's quads as N-Quads with canonical blank-node labels, each prefixed to keep graphs
     apart; ``text`` is the graph as written before, to see whether a label can be told by its text."""
     dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    dataset.canonicalize(CANONICALIZATION)
     if b"c14n" in text:  # a literal or IRI might read like a label: relabel term by term
         return cast(bytes, ox.serialize(_prefixed(dataset, prefix), format=ox.RdfFormat.N_QUADS))
     labelled = cast(bytes, ox.serialize(dataset, format=ox.RdfFormat.N_QUADS))

@@ -11,19 +11,21 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
-from kg.namespaces import GRAPH
+from kg import entry_module
+from kg.errors import InputError, QueryError
+from kg.namespaces import GRAPH, Term
 from kg.resources import data_dir, ontology_dir
+from kg.results import Results
+from kg.sparql_text import substitute
+
+entry_module(__name__)  # `kg.load(...)` calls load() below (see kg.EntryModule)
 
 if TYPE_CHECKING:
-    import pandas as pd
     import rdflib
-
-    from kg.results import Results
 
 #: File suffixes read as RDF; datasets (TriG, N-Quads) keep the graphs they name.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -111,7 +113,7 @@ class KnowledgeGraph:
     """The loaded dataset: an Oxigraph store plus the list of files it came from.
 
     >>> graph = load()
-    >>> graph.query("who-engages-mid-level-officials")  # doctest: +SKIP
+    >>> graph.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows  # doctest: +SKIP
     """
 
     def __init__(self, store: ox.Store, files: Sequence[LoadedFile]) -> None:
@@ -134,27 +136,25 @@ class KnowledgeGraph:
         """The file a named graph was loaded from."""
         return next((f.path for f in self.files if f.graph == graph), None)
 
-    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Results:
-        """Run a SELECT or ASK over the union of all graphs.
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results:
+        """Run a SELECT or ASK over the union of all graphs, read from Oxigraph's solutions.
 
-        Parameters are bound as RDF terms by the engine (never pasted into the text).
+        Parameters are written in as RDF terms (kg.sparql_text.substitute), never as text.
         """
-        from kg.query import run_select
+        text = substitute(sparql, bindings or {})
+        try:
+            answer = self.store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise QueryError(f"the query is not valid SPARQL: {err}") from None
+        except OSError as err:
+            raise QueryError(f"the query failed: {err}") from None
+        if isinstance(answer, ox.QueryTriples):
+            raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
+        return Results(answer)
 
-        return run_select(self.store, sparql, bindings or {})
-
-    def select_json(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> bytes:
+    def select_json(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bytes:
         """Like :meth:`select`, as SPARQL 1.1 results JSON (what the server's workers send)."""
         return self.select(sparql, bindings).serialize("json")
-
-    def query(self, name: str, lang: str | None = None, **params: str) -> pd.DataFrame:
-        """Run a saved query (by name or .rq path) and return a pandas DataFrame.
-
-        >>> load().query("barriers-by-intervention", country="KE")  # doctest: +SKIP
-        """
-        from kg.query import query
-
-        return query(name, self, lang, **params)
 
     def to_rdflib(self, *kinds: str) -> rdflib.Graph:
         """A copy of the graphs of the given kinds as one rdflib Graph (for the shapes, pyLODE)."""

@@ -1,15 +1,35 @@
-"""Namespaces, read from the shipped JSON-LD context so that there is one list of prefixes."""
+"""Namespaces and the terms the code names: the one home of each IRI constant and of the term type.
+
+Prefixes are read from the shipped JSON-LD context so that there is one list of them.
+"""
 
 from __future__ import annotations
 
 import json
 from functools import cache
 
+import pyoxigraph as ox
+
 from kg.resources import ontology_dir
 
 BASE = "https://w3id.org/refugee-access/"
 GRAPH = BASE + "graph/"
 RA = BASE + "def#"
+#: Terms a validation report adds to SHACL's: where a result is (docs/validation.md lists them).
+REPORT = BASE + "report#"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SH = "http://www.w3.org/ns/shacl#"
+
+RDF_TYPE = RDF + "type"
+RDFS_LABEL = RDFS + "label"
+
+#: Any RDF term a query result or a parameter may hold (pyoxigraph has no base class for them).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 @cache

@@ -15,41 +15,23 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
+from kg import entry_module
 from kg.catalogue import Parameter, SavedQuery, find
-from kg.errors import ParameterError, QueryError
-from kg.namespaces import expand
+from kg.errors import ParameterError
+from kg.namespaces import XSD, Term, expand
 from kg.resources import package_file
-from kg.results import Answer, Results, Term
-from kg.sparql_text import substitute
+from kg.results import Results
+
+entry_module(__name__)  # `kg.query(...)` calls query() below (see kg.EntryModule)
 
 if TYPE_CHECKING:
     import pandas as pd
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class Engine(Protocol):
     """Anything that answers SELECT/ASK: the local graph, a remote endpoint, the server's workers."""
 
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results: ...
-
-
-def run_select(store: ox.Store, sparql: str, bindings: Mapping[str, Term]) -> Results:
-    """SELECT or ASK over the union of the store's graphs, read from Oxigraph's solutions."""
-    text = substitute(sparql, bindings)
-
-    def evaluate() -> Answer:
-        try:
-            result = store.query(text, use_default_graph_as_union=True)
-        except SyntaxError as err:
-            raise QueryError(f"the query is not valid SPARQL: {err}") from None
-        except OSError as err:
-            raise QueryError(f"the query failed: {err}") from None
-        if isinstance(result, ox.QueryTriples):
-            raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
-        return result
-
-    return Results(evaluate)
 
 
 def _resolve_iri(engine: Engine, value: str, parameter: Parameter) -> ox.NamedNode:

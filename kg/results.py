@@ -7,18 +7,18 @@ results path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
+
+from kg.namespaces import XSD, Term
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
-
-#: Any RDF term a query result or a parameter may hold (pyoxigraph has no base class for them).
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 #: What Oxigraph gives for a SELECT or ASK, evaluated or parsed.
 Answer = ox.QuerySolutions | ox.QueryBoolean
@@ -39,43 +39,80 @@ def text(term: Term | None) -> str:
     return term.value if not isinstance(term, ox.BlankNode) else "_:" + term.value
 
 
-class Results:
-    """One answer, read into Python rows only when rows are asked for.
+def term_json(term: Term) -> dict[str, Any]:
+    """One term in SPARQL 1.1 results JSON (RDF-star triples as in SPARQL 1.2)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        found: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            found["xml:lang"] = term.language
+        elif term.datatype.value != XSD + "string":
+            found["datatype"] = term.datatype.value
+        return found
+    parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+    return {"type": "triple", "value": {k: term_json(v) for k, v in parts.items()}}
 
-    Oxigraph's answer is an iterator that can be read once: the first use (rows, or writing it out)
-    takes it, and a later use asks ``answer`` for a fresh one (the query run again, or its JSON
-    parsed again). At 10⁶ triples, writing a long listing out as JSON and reading it back took
-    15–30% of its time, which reading the solutions directly saves.
+
+def solutions_json(variables: list[str], bindings: Iterable[dict[str, Any]]) -> bytes:
+    """SPARQL 1.1 results JSON, written as Oxigraph writes it, from rows of terms in JSON."""
+    body = {"head": {"vars": variables}, "results": {"bindings": list(bindings)}}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class Results:
+    """One answer, evaluated once and read once, into rows or written out, as it is first used.
+
+    Oxigraph's answer is an iterator that can be read once. Rows are read straight from its
+    solutions (at 10⁶ triples, writing a long listing out as JSON and reading it back took 15–30%
+    of its time). A first written format is SPARQL JSON written by Oxigraph and kept; rows and the
+    other formats are then parsed from it. Either way the query runs once, however many formats
+    are written (the build writes each saved query's answer as CSV and JSON and counts its rows).
     """
 
-    def __init__(self, answer: Callable[[], Answer], json: bytes | None = None) -> None:
-        self._answer = answer
-        self.json = json  # the answer as received, when it came as SPARQL JSON
-        self._pending: Answer | None = answer()
-        if isinstance(self._pending, ox.QueryBoolean):
+    def __init__(self, answer: Answer, json: bytes | None = None) -> None:
+        self._pending: Answer | None = answer
+        self.json = json  # the answer as SPARQL JSON, as received or as first written
+        if isinstance(answer, ox.QueryBoolean):
             self.variables: list[str] = []
-            self.boolean: bool | None = bool(self._pending)
+            self.boolean: bool | None = bool(answer)
         else:
-            self.variables = [v.value for v in self._pending.variables]
+            self.variables = [v.value for v in answer.variables]
             self.boolean = None
         if json is not None:
-            self._pending = None  # parsing again is cheap, and a shared answer must not be read up
+            # Parsed again where it is read: Oxigraph's solutions may be read only by the thread that
+            # made them, and an answer given as JSON may be shared (the server caches answers).
+            self._pending = None
 
     @classmethod
     def from_json(cls, data: bytes) -> Results:
         """An answer in SPARQL 1.1 results JSON (a remote endpoint's or a query worker's)."""
-        return cls(lambda: ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), data)
+        return cls(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), data)
 
-    def _take(self) -> Answer:
-        pending, self._pending = self._pending, None
-        return pending if pending is not None else self._answer()
+    def _parsed(self) -> Answer:
+        """The answer read again from its SPARQL JSON (parsing, not running the query)."""
+        return ox.parse_query_results(self._written_json(), format=ox.QueryResultsFormat.JSON)
+
+    def _written_json(self) -> bytes:
+        """The answer as SPARQL JSON: Oxigraph writes it the first time; after rows, they are written."""
+        if self.json is None:
+            if self._pending is not None:
+                pending, self._pending = self._pending, None
+                self.json = cast(bytes, pending.serialize(format=ox.QueryResultsFormat.JSON))
+            else:
+                rows = ({v: term_json(t) for v, t in row.items()} for row in self.rows)
+                self.json = solutions_json(self.variables, rows)
+        return self.json
 
     @cached_property
     def rows(self) -> list[dict[str, Term]]:
         """One dict per solution, unbound variables left out."""
         if self.boolean is not None:
             return []
-        solutions = self._take()
+        pending, self._pending = self._pending, None
+        solutions = pending if pending is not None else self._parsed()
         assert isinstance(solutions, ox.QuerySolutions)
         names = self.variables
         # A solution iterates its values in the order of the variables; zip is far faster than s[name].
@@ -99,10 +136,10 @@ class Results:
 
     def serialize(self, fmt: str) -> bytes:
         """``json`` (SPARQL 1.1 JSON), ``csv``/``tsv``/``xml`` (W3C formats), ``markdown`` or ``table``."""
-        if fmt == "json" and self.json is not None:
-            return self.json
+        if fmt == "json":
+            return self._written_json()
         if fmt in _STANDARD:
-            return cast(bytes, self._take().serialize(format=_STANDARD[fmt]))
+            return cast(bytes, self._parsed().serialize(format=_STANDARD[fmt]))
         if fmt == "markdown":
             return self.to_markdown().encode()
         if fmt == "table":

@@ -13,8 +13,9 @@ import re
 
 from kg.errors import InputError
 
-#: severity, focus node, result path, value (lexical form), engine's message, source shape
-RawResult = tuple[str, str, str, str, str, str]
+#: severity, focus node, result path, value (lexical form), engine's message, source shape,
+#: constraint component
+RawResult = tuple[str, str, str, str, str, str, str]
 
 # rudof prints a literal value as "lexical"@lang or "lexical"^^datatype, without escaping the lexical form.
 _LITERAL = re.compile(r'"(.*)"(?:@[A-Za-z0-9-]+|\^\^\S+)?', re.S)
@@ -52,6 +53,7 @@ def check(data: str, shapes: str) -> list[RawResult]:
             _lexical(result.value),
             result.message or "",
             result.source_shape or "",
+            result.constraint_component or "",
         )
         for result in report
     ]

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from kg.errors import ParameterError
-from kg.results import Term
+from kg.namespaces import Term
 
 # Tokens that may hold '{', '}' or the word WHERE without being syntax: comments, strings, IRIs.
 _SKIP = re.compile(
@@ -102,6 +102,11 @@ def term_text(name: str, term: Term) -> str:
     raise ParameterError(f"{name.lstrip('_')}: only IRIs and literals can be given as values")
 
 
+def _cannot(name: str, role: str) -> str:
+    """Why a parameter cannot take a value: the query gives the variable its values itself."""
+    return f"{name.lstrip('_')}: the query uses this parameter as {role}, which a given value cannot replace"
+
+
 def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
     """The query with each bound parameter written in as its RDF term.
 
@@ -116,6 +121,9 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
     ``BOUND(?name)`` becomes ``true``. An optional parameter left unbound stays a variable, so
     ``FILTER(!BOUND(?__name) || ...)`` is dropped by the planner when no value is given.
 
+    A parameter that the query itself assigns (``BIND(... AS ?name)``, ``(... AS ?name)``, a
+    ``VALUES`` list) or that a sub-query selects alone has no place for a value: ParameterError.
+
     >>> substitute("SELECT ?x ?_v WHERE { ?x ?p ?_v }", {"_v": ox.Literal("a")})
     'SELECT ?x ("a" AS ?_v) WHERE { ?x ?p "a" }'
     """
@@ -129,6 +137,8 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
     clause = ""  # SELECT (projection), BY (ORDER BY / GROUP BY: an expression needs brackets) or ""
     depth = 0  # parentheses within the clause
     selects = 0  # SELECT keywords so far: the first is the outermost query's
+    kept, dropped = 0, ""  # a sub-select's projection: items kept, a parameter dropped
+    declares = False  # within VALUES' variable list, before its '{'
     tokens = _tokens(sparql)
     for index, token in enumerate(tokens):
         if token.opaque:
@@ -137,9 +147,15 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
         if word in ("SELECT", "BY"):
             clause, depth = word, 0
             selects += word == "SELECT"
+            kept, dropped = 0, ""
             continue
         if clause and depth == 0 and (token.text in ("{", "}") or word in _CLAUSE_ENDS):
+            if clause == "SELECT" and selects > 1 and dropped and not kept:
+                raise ParameterError(_cannot(dropped, "the only variable a sub-query selects"))
             clause = ""
+        declares = (declares or word == "VALUES") and token.text != "{"
+        if clause == "SELECT" and depth == 0 and word not in ("DISTINCT", "REDUCED"):
+            kept += token.text[1:] not in terms or token.text[:1] not in "?$"
         depth += (token.text == "(") - (token.text == ")")
         name = token.text[1:]
         if token.text[:1] in "?$" and name in terms:
@@ -147,8 +163,13 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
             if around == ["BOUND", "(", token.text.upper(), ")"]:  # a bound parameter is bound
                 edits.append((tokens[index - 2].start, tokens[index + 1].end, "true"))
                 continue
+            if index and tokens[index - 1].text.upper() == "AS":
+                raise ParameterError(_cannot(name, "a variable that BIND or AS assigns"))
+            if declares:
+                raise ParameterError(_cannot(name, "a variable that VALUES lists"))
             if clause == "SELECT" and depth == 0:  # only the outermost query may assign it
                 text = f"({terms[name]} AS ?{name})" if selects == 1 else ""
+                dropped = name if selects > 1 else dropped
             elif clause == "BY" and depth == 0:
                 text = f"({terms[name]})"
             else:

@@ -10,10 +10,6 @@ large. Nothing is fetched. The report is the one pySHACL gives on the whole grap
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -21,108 +17,16 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     import rdflib
 
+from kg import entry_module
+from kg.errors import InputError
 from kg.load import DATA_KINDS, KnowledgeGraph
+from kg.namespaces import SH
+from kg.report import ValidationReport, Violation, locate
 from kg.shacl_core import RawResult
 
-SH = "http://www.w3.org/ns/shacl#"
+entry_module(__name__)  # `kg.validate(...)` calls validate() below (see kg.EntryModule)
 
-
-@dataclass(frozen=True)
-class Violation:
-    """One validation result, located: the file and line, the entity, the property, the rule."""
-
-    severity: str  # Violation, Warning, Info
-    focus: str
-    label: str
-    path: str
-    message: str
-    shape: str
-    value: str = ""
-    file: str = ""
-    line: int | None = None
-
-    def where(self) -> str:
-        return f"{self.file}:{self.line}" if self.file and self.line else self.file or "(unknown file)"
-
-
-@dataclass
-class ValidationReport:
-    """The outcome: conforms or not, and every result (never only the first)."""
-
-    conforms: bool
-    results: list[Violation] = field(default_factory=list)
-
-    @property
-    def violations(self) -> list[Violation]:
-        return [r for r in self.results if r.severity == "Violation"]
-
-    def text(self) -> str:
-        """Plain text, one block per result, for terminals and logs."""
-        if not self.results:
-            return "Conforms: the data satisfies every shape."
-        blocks = [f"{'Conforms' if self.conforms else 'Does not conform'}: {len(self.results)} result(s)"]
-        for r in self.results:
-            blocks.append(
-                f"{r.severity}: {r.where()}\n  entity: {r.label} <{r.focus}>\n  property: {r.path or '-'}"
-                + (f"\n  value: {r.value}" if r.value else "")
-                + f"\n  {r.message}\n  rule: {r.shape}"
-            )
-        return "\n".join(blocks)
-
-
-@cache
-def _subject_lines(path: Path, mtime: float) -> dict[str, int]:
-    """First line naming each subject (``<iri>`` or ``local:NAME``), read once per file version."""
-    first: dict[str, int] = {}
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                match = _SUBJECT.match(line)
-                if match:
-                    token = match.group(1)
-                    key = token if token.startswith("<") else "local:" + token.partition(":")[2]
-                    first.setdefault(key, number)
-    except (OSError, UnicodeDecodeError):
-        return {}
-    return first
-
-
-_SUBJECT = re.compile(r"^\s*(<[^>\s]+>|[\w-]*:[\w.-]*)(?=\s|$)")
-
-
-def _line_of(path: Path, iri: str) -> int | None:
-    """The first line of a Turtle file that names the entity as a subject (full IRI or prefixed name)."""
-    local = re.split(r"[/#]", iri)[-1]
-    if not local:
-        return None
-    try:
-        index = _subject_lines(path, path.stat().st_mtime)
-    except OSError:
-        return None
-    found = [n for n in (index.get(f"<{iri}>"), index.get("local:" + local)) if n is not None]
-    return min(found) if found else None
-
-
-def _locate(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
-    """Label, file and line of a focus node, read from the store."""
-    if focus.startswith("_:"):
-        return focus, "", None
-    node = ox.NamedNode(focus)
-    labels = [q.object for q in graph.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None)]
-    # Reports are in English: an English label first, then an untagged one, then any.
-    labels.sort(
-        key=lambda t: (getattr(t, "language", None) != "en", bool(getattr(t, "language", None)), t.value)
-    )
-    label = labels[0].value if labels else ""
-    for quad in graph.store.quads_for_pattern(node, None, None):
-        if isinstance(quad.graph_name, ox.NamedNode):
-            path = graph.file_of(quad.graph_name.value)
-            if path is not None:
-                return label or focus, str(path), _line_of(path, focus)
-    return label or focus, "", None
-
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+__all__ = ["ValidationReport", "Violation", "validate"]  # the report's types, where callers found them
 
 
 #: Above this many data statements, validation is split into chunks run in parallel processes.
@@ -175,14 +79,15 @@ def _path_text(shapes: rdflib.Graph, path: rdflib.term.Node | None) -> str:
     return "(path)"
 
 
-Row = tuple[str, str, str, str, tuple[str, ...], str]  # severity, focus, path, value, messages, shape
+#: severity, focus, path, value, messages, shape, constraint component
+Row = tuple[str, str, str, str, tuple[str, ...], str, str]
 
 
 def _row(shapes: rdflib.Graph, raw: RawResult) -> Row:
     """An engine's result in the report's terms: the shape's own messages, its name and path."""
     import rdflib
 
-    severity, focus, path, value, engine_message, shape_text = raw
+    severity, focus, path, value, engine_message, shape_text, component = raw
     shape: rdflib.term.Node = (
         rdflib.BNode(shape_text[2:]) if shape_text.startswith("_:") else rdflib.URIRef(shape_text)
     )
@@ -197,6 +102,7 @@ def _row(shapes: rdflib.Graph, raw: RawResult) -> Row:
         value,
         messages,
         _shape_name(shapes, shape),
+        component,
     )
 
 
@@ -232,7 +138,11 @@ def _chunks(graph: KnowledgeGraph, movable: list[ox.NamedNode]) -> list[list[ox.
     return chunks
 
 
-def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> ValidationReport:
+#: The SHACL engines: rudof (fast, the default) and pySHACL (the reference); the same report from both.
+ENGINES = ("rudof", "pyshacl")
+
+
+def validate(graph: KnowledgeGraph, *, workers: int | None = None, engine: str = "rudof") -> ValidationReport:
     """Validate the data graphs of a loaded graph against its shapes.
 
     The result is the one pySHACL gives on the whole data graph, computed faster: SPARQL-based
@@ -243,11 +153,30 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
     >>> report.conforms
     True
     """
+    if engine not in ENGINES:
+        raise InputError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
+    shapes_graph = graph.to_rdflib("shapes")
+    if engine == "pyshacl":
+        rows = _pyshacl_rows(graph, shapes_graph)
+    else:
+        rows = _rudof_rows(graph, shapes_graph, workers)
+    return _report(graph, rows)
+
+
+def _pyshacl_rows(graph: KnowledgeGraph, shapes_graph: rdflib.Graph) -> set[Row]:
+    """pySHACL on the whole graph: the data with the ontology and schemes, every shape."""
+    from kg import shacl_pyshacl
+
+    data = shacl_pyshacl.data_graph(graph, *DATA_KINDS, "ontology", "concepts")
+    return {_row(shapes_graph, r) for r in shacl_pyshacl.check(data, shapes_graph)}
+
+
+def _rudof_rows(graph: KnowledgeGraph, shapes_graph: rdflib.Graph, workers: int | None) -> set[Row]:
+    """SPARQL-based constraints once over the store, core constraints in rudof (in chunks when large)."""
     import os
 
     from kg import shacl_core, shacl_sparql
 
-    shapes_graph = graph.to_rdflib("shapes")
     core_shapes, constraints = shacl_sparql.split(shapes_graph)
     model = graph.graphs("ontology", "concepts")
     data = graph.graphs(*DATA_KINDS)
@@ -263,6 +192,7 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
                 "" if r.value is None else r.value.value,
                 tuple(sorted(r.messages)),
                 _shape_name(shapes_graph, r.shape),
+                SH + "SPARQLConstraintComponent",
             )
         )
 
@@ -282,10 +212,18 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
         with process_pool(count) as pool:
             raw = [r for found in pool.map(shacl_core.check, jobs, [shapes_text] * len(jobs)) for r in found]
     rows.update(_row(shapes_graph, r) for r in raw)
+    return rows
 
+
+def _report(graph: KnowledgeGraph, rows: set[Row]) -> ValidationReport:
+    """The engines' rows located in the files, with the curation hints, in file and line order."""
     results = []
-    for severity, focus, path, value, messages, shape in rows:
-        label, file, line = _locate(graph, focus)
+    seen = set()
+    for severity, focus, path, value, messages, shape, component in sorted(rows):
+        if (severity, focus, path, value, messages, shape) in seen:
+            continue  # two constraints of one shape, worded alike by its sh:message: one result
+        seen.add((severity, focus, path, value, messages, shape))
+        label, file, line = locate(graph, focus)
         results.append(
             Violation(
                 severity=severity,
@@ -297,6 +235,7 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
                 value=value,
                 file=file,
                 line=line,
+                component=component,
             )
         )
     from kg.curate.hints import curation_checks  # "did you mean …?" and duplicate organisations

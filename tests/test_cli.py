@@ -4,21 +4,67 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 
+from kg.cli import EXPORT_FORMATS, LAZY_COMMANDS, LAZY_HELP, RESULT_FORMATS, main
 from tests.conftest import FIXTURES, run_kg
 
 MALFORMED = FIXTURES / "core" / "malformed.ttl"
 INCOMPLETE = FIXTURES / "core" / "incomplete-intervention.ttl"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["export"]])
+def _commands() -> list[str]:
+    """Every subcommand the `kg` group offers, read from the group itself."""
+    return main.list_commands(click.Context(main))
+
+
+def test_every_command_is_listed() -> None:
+    assert len(_commands()) >= 10  # build, validate, query, export, serve, network, analyze, push, …
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in _commands())], ids=str)
 def test_help(command: list[str]) -> None:
     result = run_kg(*command, "--help")
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout
+    assert "Traceback" not in result.stderr
+    if command:
+        assert f" {command[0]} [OPTIONS]" in result.stdout
+
+
+def test_help_lists_lazy_commands_with_their_own_help() -> None:
+    """`kg --help` reads the lazy commands' lines from a table: each must be its command's own."""
+    context = click.Context(main)
+    for name in LAZY_COMMANDS:
+        command = main.get_command(context, name)
+        assert command is not None
+        assert LAZY_HELP.get(name) == (command.help or "").split("\n\n")[0].replace("\n", " ").strip()
+
+
+def test_help_imports_no_heavy_library() -> None:
+    """`kg --help` must start fast: it imports neither the RDF libraries nor the commands' modules."""
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom kg.cli import main\n"
+        "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pyoxigraph', 'rdflib', 'pandas', 'pyrudof', 'pyshacl', 'starlette', 'networkx') "
+        "or m.startswith(('kg.server', 'kg.network', 'kg.remote', 'kg.curate')))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_format_choices_match_the_writers() -> None:
+    from kg.export import FORMATS as EXPORTERS
+    from kg.results import FORMATS as RESULT_WRITERS
+
+    assert RESULT_FORMATS == RESULT_WRITERS
+    assert tuple(EXPORTERS) == EXPORT_FORMATS
 
 
 def test_validate_shipped_graph_conforms() -> None:
@@ -151,3 +197,29 @@ def test_data_option_adds_a_draft(tmp_path: Path) -> None:
     result = run_kg("export", "--format", "nquads", "--data", str(draft))
     assert result.returncode == 0, result.stderr
     assert "Incomplete programme" in result.stdout
+
+
+def test_violation_report_as_shacl_turtle() -> None:
+    import rdflib
+
+    result = run_kg("validate", "--format", "turtle", str(INCOMPLETE))
+    assert result.returncode == 1, result.stderr
+    report = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    extra = rdflib.Namespace("https://w3id.org/refugee-access/report#")
+    (root,) = report.subjects(rdflib.RDF.type, sh.ValidationReport)
+    assert report.value(root, sh.conforms).toPython() is False
+    focus = rdflib.URIRef("https://w3id.org/refugee-access/id/case/incomplete/intervention")
+    located = [r for r in report.objects(root, sh.result) if report.value(r, sh.focusNode) == focus]
+    assert located
+    for r in located:
+        assert str(report.value(r, extra.file)).endswith("incomplete-intervention.ttl")
+        assert report.value(r, extra.line).toPython() >= 1
+        assert report.value(r, sh.sourceConstraintComponent) is not None
+
+
+def test_both_engines_print_the_same_report() -> None:
+    rudof = run_kg("validate", str(INCOMPLETE))
+    pyshacl = run_kg("validate", "--engine", "pyshacl", str(INCOMPLETE))
+    assert rudof.returncode == pyshacl.returncode == 1
+    assert rudof.stdout == pyshacl.stdout

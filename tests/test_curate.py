@@ -324,9 +324,9 @@ def test_filled_template_validates_and_is_found(good_case: Path) -> None:
 
     # added with --data, it answers the saved competency query on mid-level officials
     from kg.load import load
+    from kg.query import query
 
-    full = load([good_case])
-    rows = full.query("who-engages-mid-level-officials", rank=MID_LEVEL)
+    rows = query("who-engages-mid-level-officials", load([good_case]), rank=MID_LEVEL)
     ours = rows[rows["engagement"].astype(str).str.contains(SLUG)]
     assert list(ours["organisationLabel"]) == ["Steppe Health Link"]
     assert list(ours["engagedLabel"]) == ["clinic registration officers"]

@@ -433,7 +433,7 @@ def test_labels_fall_back_to_english(shipped: KnowledgeGraph) -> None:
 
 
 def test_an_answer_reads_the_same_in_every_form_and_order(shipped: KnowledgeGraph) -> None:
-    # Oxigraph's solutions can be read only once; a second form runs the query again and must agree.
+    # Oxigraph's solutions can be read only once; later forms are read from the first and must agree.
     written_first = run_saved(shipped, "who-engages-mid-level-officials")
     csv, json = written_first.serialize("csv"), written_first.serialize("json")
     read_first = run_saved(shipped, "who-engages-mid-level-officials")

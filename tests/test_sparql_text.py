@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from kg.errors import ParameterError
 from kg.sparql_text import substitute
 
 V = {"_x": ox.Literal("v")}
@@ -49,3 +52,127 @@ def test_the_value_is_never_query_text() -> None:
     hostile = {"_x": ox.Literal("v') } ; DROP ALL ; SELECT * { ?s ?p ?o } #")}
     rows = _rows(substitute("SELECT ?_x WHERE { FILTER(STRLEN(?_x) > 0) }", hostile))
     assert rows == [{"_x": hostile["_x"].value}]
+
+
+# --- Parameters in every place a query can hold them, checked against Oxigraph's parser ----------
+
+PARAMETERS = ("_p", "_q")
+# A comment and a string that read like query text, and hold a parameter's name: never rewritten.
+COMMENT = "# {{ SELECT ?_p WHERE\n"
+STRING = '"?_p {{ \' "'
+VARIABLES = ("?a", "?b", "?_p", "?_q")
+# Values with the characters that end strings, open groups or start comments, and keywords.
+TEXTS = st.sampled_from(["v", "it's", 'say "hi"', "a\\b", "{ } WHERE", "# not a comment", "line\nbreak", ""])
+TERMS = st.one_of(
+    st.builds(ox.Literal, TEXTS),
+    st.builds(lambda t, lang: ox.Literal(t, language=lang), TEXTS, st.sampled_from(["en", "fr-CA"])),
+    st.builds(lambda n: ox.Literal(str(n), datatype=ox.NamedNode(XSD_INTEGER)), st.integers(-5, 5)),
+    st.sampled_from([ox.NamedNode("https://example.org/x"), ox.NamedNode("urn:y")]),
+)
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+var = st.sampled_from(VARIABLES)
+# Subjects and objects may be any variable; a predicate is an IRI or a variable that is no parameter,
+# since a literal there is never valid and a parameter of kind iri is what such a query declares.
+predicate = st.sampled_from(["<urn:p>", "?b", "a", "<urn:p>/<urn:q>", "^<urn:p>"])
+expression = st.one_of(
+    st.builds("{} = 'x'".format, var),
+    st.builds("BOUND({})".format, var),
+    st.builds("!BOUND({})".format, var),
+    st.builds("STRLEN(STR({})) > 0".format, var),
+    st.builds("{} IN (1, 'a')".format, var),
+    st.builds("COALESCE({}, {}) != 2".format, var, var),
+)
+
+
+def _group(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    projection = st.one_of(
+        st.just("*"),
+        st.lists(var, min_size=1, max_size=3, unique=True).map(" ".join),
+        st.builds("{} (1 AS ?c)".format, var),
+    )
+    return st.one_of(
+        st.builds("{} {} {} .".format, var, predicate, var),
+        st.builds("FILTER({})".format, expression),
+        st.builds("OPTIONAL {{ {} }}".format, children),
+        st.builds("{{ {} }} UNION {{ {} }}".format, children, children),
+        st.builds("FILTER NOT EXISTS {{ {} }}".format, children),
+        st.builds("MINUS {{ {} }}".format, children),
+        st.builds("BIND({} AS {})".format, expression, var),
+        st.builds("VALUES {} {{ 1 'a' UNDEF }}".format, var),
+        st.builds("VALUES ({} {}) {{ (1 2) }}".format, var, var),
+        st.builds(
+            "{{ SELECT {}{} WHERE {{ {} }} }}".format,
+            st.sampled_from(["", "DISTINCT "]),
+            projection,
+            children,
+        ),
+        st.builds("GRAPH ?g {{ {} }}".format, children),
+        st.builds((COMMENT + "{}").format, children),
+        st.builds(("{} <urn:p> " + STRING + " .").format, var),
+    )
+
+
+groups = st.recursive(
+    st.builds("{} <urn:p> {} .".format, var, var),
+    lambda children: st.lists(_group(children), min_size=1, max_size=3).map(" ".join),
+    max_leaves=8,
+)
+queries = st.one_of(
+    st.builds(
+        "SELECT {}{} WHERE {{ {} }}{}".format,
+        st.sampled_from(["", "DISTINCT "]),
+        st.one_of(st.just("*"), st.lists(var, min_size=1, max_size=4, unique=True).map(" ".join)),
+        groups,
+        st.sampled_from(["", " ORDER BY ?_p", " ORDER BY DESC(?_q) ?a", " LIMIT 3"]),
+    ),
+    st.builds("ASK {{ {} }}".format, groups),
+)
+
+
+def _parses(query: str) -> bool:
+    try:
+        ox.Store().query(query)
+    except SyntaxError:
+        return False
+    return True
+
+
+# derandomize: the same examples on every run, so that the suite cannot fail by chance.
+@settings(
+    max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.filter_too_much]
+)
+@given(
+    query=queries,
+    values=st.dictionaries(st.sampled_from(PARAMETERS), TERMS, min_size=1, max_size=2),
+)
+def test_substitution_parses_or_says_why_not(query: str, values: dict[str, ox.Literal]) -> None:
+    """Whatever the query and wherever its parameters stand, the result is valid SPARQL, or a
+    ParameterError says that the query gives the variable its values itself."""
+    assume(_parses(query))
+    try:
+        rewritten = substitute(query, values)
+    except ParameterError as error:
+        assert any(name.lstrip("_") in str(error) for name in values)
+        return
+    assert _parses(rewritten), rewritten
+    # Every use became the value: the name stays only where the answer shows it (and in the decoys).
+    rest = rewritten.replace(COMMENT.format(), "").replace(STRING.format(), "")
+    for name in values:
+        assert f"?{name}" not in rest.replace(f"AS ?{name})", ""), rewritten
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?a WHERE { { SELECT ?_x WHERE { ?_x <urn:p> ?o } } ?a <urn:p> ?b }",
+        "SELECT ?a WHERE { { SELECT DISTINCT ?_x WHERE { ?_x <urn:p> ?a } } }",
+        "SELECT ?a WHERE { VALUES ?_x { 'a' 'b' } ?a <urn:p> ?_x }",
+        "SELECT ?a WHERE { VALUES (?a ?_x) { (1 2) } }",
+        "SELECT ?a WHERE { ?a <urn:p> ?b BIND(STR(?b) AS ?_x) }",
+        "SELECT ?a (STR(?a) AS ?_x) WHERE { ?a <urn:p> ?b }",
+    ],
+)
+def test_a_parameter_the_query_assigns_cannot_be_given(query: str) -> None:
+    assert _parses(query)
+    with pytest.raises(ParameterError, match="x: the query uses this parameter as"):
+        substitute(query, V)

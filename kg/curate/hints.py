@@ -3,7 +3,7 @@
 SHACL says that a value is wrong; these checks say what was probably meant, by comparing a term
 with the terms the ontology, the concept schemes and the shapes define (difflib), and they find an
 organisation described twice (same label or same Wikidata item under two IRIs). They return
-:class:`kg.validate.Violation` so that ``kg validate`` lists them with the SHACL results.
+:class:`kg.report.Violation` so that ``kg validate`` lists them with the SHACL results.
 """
 
 from __future__ import annotations
@@ -19,14 +19,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.load import DATA_KINDS, KnowledgeGraph
-from kg.namespaces import BASE, RA, compact
+from kg.namespaces import BASE, OWL, RA, RDF_TYPE, SKOS, compact
+from kg.report import Violation, label_of, line_of
 from kg.resources import package_file
-from kg.validate import Violation
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
+SKOS_CONCEPT = SKOS + "Concept"
 CONCEPT_NS = BASE + "concept/"
 ENTITY_NS = BASE + "id/"
 #: Namespaces whose terms curators type by hand and can misspell (the ones the model uses).
@@ -162,16 +159,6 @@ def _locate(path: Path | None, term: str, subject: str = "") -> int | None:
     return find(term, start) or find(term)
 
 
-def _label(graph: KnowledgeGraph, node: ox.NamedNode | ox.BlankNode) -> str:
-    if isinstance(node, ox.BlankNode):
-        return f"_:{node.value}"
-    labels = [
-        str(getattr(q.object, "value", ""))
-        for q in graph.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None)
-    ]
-    return labels[0] if labels else compact(node.value)
-
-
 def _slips(
     quad: ox.Quad, vocab: _Vocabulary, graph: KnowledgeGraph, suspects: _Suspects
 ) -> list[tuple[str, str, str, str]]:
@@ -286,7 +273,7 @@ def unknown_terms(graph: KnowledgeGraph) -> list[Violation]:
                 Violation(
                     severity=severity,
                     focus=focus,
-                    label=_label(graph, s),
+                    label=label_of(graph.store, s),
                     path=compact(quad.predicate.value),
                     message=message,
                     shape=f"curation: unknown {rule}",
@@ -323,13 +310,13 @@ def duplicate_organisations(graph: KnowledgeGraph) -> list[Violation]:
                 continue
             others = [o for o in sorted(iris) if o != iri]
             file = _file_of(graph, iri)
-            value = key if kind == "Wikidata item" else _label(graph, ox.NamedNode(iri))
+            value = key if kind == "Wikidata item" else label_of(graph.store, ox.NamedNode(iri))
             results.setdefault(
                 iri,
                 Violation(
                     severity="Violation",
                     focus=iri,
-                    label=_label(graph, ox.NamedNode(iri)),
+                    label=label_of(graph.store, ox.NamedNode(iri)),
                     path="skos:exactMatch" if kind == "Wikidata item" else "rdfs:label",
                     message=(
                         f"Duplicate organisation: {compact(iri)} has the same {kind} as "
@@ -340,7 +327,7 @@ def duplicate_organisations(graph: KnowledgeGraph) -> list[Violation]:
                     shape="curation: duplicate organisation",
                     value=compact(value) if kind != "label" else value,
                     file=str(file or ""),
-                    line=_locate(file, iri),
+                    line=line_of(file, iri) if file else None,
                 ),
             )
     return list(results.values())
