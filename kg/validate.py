@@ -2,15 +2,20 @@
 
 The data graphs (cases, reference, external, extra files) are validated together with the ontology
 and concept schemes, so that class targets reach subclasses and concept checks see the schemes.
-SPARQL-based constraints run once over the store in Oxigraph (kg.shacl_sparql); core constraints
-run in rudof (kg.shacl_core), on chunks of case graphs in parallel processes when the graph is
-large. Nothing is fetched. The report is the one pySHACL gives on the whole graph
-(tests/test_validate_scaling.py checks this).
+The shapes (SHACL Core) run in rudof (kg.shacl_core), on chunks of case graphs in parallel
+processes when the graph is large; misspelt terms are the curation hints' (kg.curate.hints), so
+each mistake is reported once. Nothing is fetched. The SHACL results are the ones pySHACL gives on
+the whole graph (tests/test_validate_scaling.py checks this).
+
+For a curator, :func:`curator_checks` adds what only their workspace can tell (evidence phrases
+against their source texts, their own concepts) and :func:`about` keeps the results about the
+files they named.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -103,10 +108,15 @@ def _line_of(path: Path, iri: str) -> int | None:
     return min(found) if found else None
 
 
-def _locate(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
-    """Label, file and line of a focus node, read from the store."""
+def _locate(graph: KnowledgeGraph, focus: str, path: str = "") -> tuple[str, str, int | None]:
+    """Label, file and line of a focus node, read from the store.
+
+    The line is that of the offending statement (the property ``path`` within the entity's block)
+    where the file has it, else the entity's first line. A blank node (an evidence selector) is
+    found through the statement that points to it.
+    """
     if focus.startswith("_:"):
-        return focus, "", None
+        return _locate_blank(graph, focus)
     node = ox.NamedNode(focus)
     labels = [q.object for q in graph.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None)]
     # Reports are in English: an English label first, then an untagged one, then any.
@@ -116,12 +126,61 @@ def _locate(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
     label = labels[0].value if labels else ""
     for quad in graph.store.quads_for_pattern(node, None, None):
         if isinstance(quad.graph_name, ox.NamedNode):
-            path = graph.file_of(quad.graph_name.value)
-            if path is not None:
-                return label or focus, str(path), _line_of(path, focus)
+            file = graph.file_of(quad.graph_name.value)
+            if file is not None:
+                line = _line_of(file, focus)
+                return label or focus, str(file), _statement_line(file, line, path) or line
     return label or focus, "", None
 
 
+def _locate_blank(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
+    """A blank node's file, and the line of its quoted phrase (oa:exact) or of the statement naming it."""
+    node = ox.BlankNode(focus[2:])
+    for quad in graph.store.quads_for_pattern(None, None, node):
+        if not isinstance(quad.graph_name, ox.NamedNode) or not isinstance(quad.subject, ox.NamedNode):
+            continue
+        file = graph.file_of(quad.graph_name.value)
+        if file is None:
+            continue
+        exact = next(graph.store.quads_for_pattern(node, ox.NamedNode(OA_EXACT), None), None)
+        line = _text_line(file, exact.object.value) if exact is not None else None
+        if line is None:
+            line = _statement_line(file, _line_of(file, quad.subject.value), quad.predicate.value)
+        return focus, str(file), line
+    return focus, "", None
+
+
+def _text_line(path: Path, text: str) -> int | None:
+    """The first line of a file that holds ``text`` (a quoted phrase)."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if text and text in line:
+                return number
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _statement_line(path: Path, start: int | None, predicate: str) -> int | None:
+    """The line within the entity's block (from ``start`` to its closing '.') that uses ``predicate``."""
+    if start is None or not predicate.startswith("http"):
+        return None
+    local = re.escape(re.split(r"[/#]", predicate)[-1])
+    pattern = re.compile(rf"(<{re.escape(predicate)}>|(^|\s)[\w-]*:{local})(?![\w-])")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number in range(start - 1, len(lines)):
+        code = lines[number].split(" #", 1)[0].rstrip()
+        if not code.lstrip().startswith("#") and pattern.search(code):
+            return number + 1
+        if code.endswith(" .") or code == ".":
+            return None
+    return None
+
+
+OA_EXACT = "http://www.w3.org/ns/oa#exact"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
@@ -235,9 +294,9 @@ def _chunks(graph: KnowledgeGraph, movable: list[ox.NamedNode]) -> list[list[ox.
 def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> ValidationReport:
     """Validate the data graphs of a loaded graph against its shapes.
 
-    The result is the one pySHACL gives on the whole data graph, computed faster: SPARQL-based
-    constraints run once over the store in Oxigraph, and the core constraints run on chunks of
-    case graphs (each with the graphs they depend on), in parallel processes for large graphs.
+    The result is the one pySHACL gives on the whole data graph, computed faster: the core
+    constraints run on chunks of case graphs (each with the graphs they depend on), in parallel
+    processes for large graphs.
 
     >>> report = validate(load())
     >>> report.conforms
@@ -245,28 +304,14 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
     """
     import os
 
-    from kg import shacl_core, shacl_sparql
+    from kg import shacl_core
 
     shapes_graph = graph.to_rdflib("shapes")
-    core_shapes, constraints = shacl_sparql.split(shapes_graph)
     model = graph.graphs("ontology", "concepts")
     data = graph.graphs(*DATA_KINDS)
-    property_shapes = set(shapes_graph.subjects(rdflib_path(), None))
 
     rows: set[Row] = set()
-    for r in shacl_sparql.run(graph.store, constraints, property_shapes):
-        rows.add(
-            (
-                r.severity,
-                f"_:{r.focus.value}" if isinstance(r.focus, ox.BlankNode) else r.focus.value,
-                r.path,
-                "" if r.value is None else r.value.value,
-                tuple(sorted(r.messages)),
-                _shape_name(shapes_graph, r.shape),
-            )
-        )
-
-    shapes_text = core_shapes.serialize(format="nt")
+    shapes_text = shapes_graph.serialize(format="nt")
     # The class hierarchy and schemes travel with the data: targets reach subclasses, values their types.
     model_text = _dump(graph, model)
     if len(graph) < PARALLEL_FROM or len(data) < 2:
@@ -285,7 +330,7 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
 
     results = []
     for severity, focus, path, value, messages, shape in rows:
-        label, file, line = _locate(graph, focus)
+        label, file, line = _locate(graph, focus, path)
         results.append(
             Violation(
                 severity=severity,
@@ -307,13 +352,53 @@ def validate(graph: KnowledgeGraph, *, workers: int | None = None) -> Validation
     return ValidationReport(conforms, results)
 
 
-def rdflib_path() -> rdflib.term.Node:
-    import rdflib
-
-    return rdflib.URIRef(SH + "path")
-
-
 def _compact(iri: str) -> str:
     from kg.namespaces import compact
 
     return compact(iri) if iri.startswith("http") else iri
+
+
+# ---------------------------------------------------------------- the curator's report
+
+
+def curator_checks(graph: KnowledgeGraph, report: ValidationReport) -> ValidationReport:
+    """The report as a curator reads it: one message per mistake, plus what their workspace tells.
+
+    Adds the evidence check against the curator's source texts (kg.curate.evidence), accepts and
+    marks their own concepts (kg.curate.concepts), and drops a SHACL result that repeats a curation
+    hint about the same statement (a misspelt property or an unknown concept is reported once, with
+    "did you mean").
+    """
+    from kg.curate.concepts import local_concept_results
+    from kg.curate.evidence import check_evidence
+
+    results = local_concept_results(graph, [*report.results, *check_evidence(graph)])
+    hinted = {
+        (r.focus, r.path)
+        for r in results
+        if r.shape in ("curation: unknown property", "curation: unknown concept")
+    }
+    results = [r for r in results if r.shape.startswith("curation:") or (r.focus, r.path) not in hinted]
+    results.sort(key=lambda r: (r.file, r.line or 0, r.focus, r.path, r.message, r.value, r.shape))
+    return ValidationReport(not any(r.severity == "Violation" for r in results), results)
+
+
+def about(report: ValidationReport, graph: KnowledgeGraph, paths: Iterable[Path] = ()) -> ValidationReport:
+    """The results about the named files (a folder stands for the files below it).
+
+    Without paths: about the workspace's and extra files when there are any, else about everything.
+    Conformance is then that of the files reported on.
+    """
+    named = [Path(p).resolve() for p in paths]
+    if named:
+        wanted = {
+            f.path.resolve()
+            for f in graph.files
+            if any(f.path.resolve() == p or f.path.resolve().is_relative_to(p) for p in named)
+        }
+    else:
+        wanted = {f.path.resolve() for f in graph.files if f.origin != "shipped"}
+        if not wanted:
+            return report
+    results = [r for r in report.results if r.file and Path(r.file).resolve() in wanted]
+    return ValidationReport(not any(r.severity == "Violation" for r in results), results)
