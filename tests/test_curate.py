@@ -304,11 +304,18 @@ def test_template_shows_every_part_of_a_record() -> None:
     rdflib.Graph().parse(data=text, format="turtle")  # the scaffold itself is valid Turtle
 
 
-def test_unknown_country_code_lists_known_ones() -> None:
+def test_unknown_country_code_is_refused_with_what_a_code_is() -> None:
     result = CliRunner().invoke(new_case, [SLUG, "--country", "XX"])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
     assert isinstance(result.exception, InputError)
-    assert "no country with ISO code 'XX'" in str(result.exception) and "KE" in str(result.exception)
+    assert "'XX' is not an ISO 3166-1 country code" in str(result.exception)
+
+
+def test_country_the_graph_lacks_needs_a_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no kg.toml here or above
+    result = CliRunner().invoke(new_case, [SLUG, "--country", "CA"])
+    assert result.exit_code == 2
+    assert "CA (Canada)" in str(result.exception) and "kg init" in str(result.exception)
 
 
 @pytest.fixture(scope="module")
@@ -395,7 +402,9 @@ def test_unknown_barrier_concept_is_answered_with_the_nearest(tmp_path: Path) ->
     assert [(h.path, h.message) for h in hints] == [
         (
             "ra:barrierType",
-            "barrier:legal-statut is not a concept of its scheme. Did you mean barrier:legal-status?",
+            "barrier:legal-statut is not a concept of its scheme. Did you mean barrier:legal-status (Lack of "
+            "a recognised or regular legal status, so that the person is not eligible for a service or fears "
+            "contact with authorities.)?",
         )
     ]
     assert any(r.path == "ra:barrierType" and r.shape != "curation: unknown concept" for r in results)
