@@ -82,7 +82,9 @@ def local_concept_results(graph: KnowledgeGraph, results: list[Violation]) -> li
     local = {iri: c for iri, c in items.items() if c.local}
     if not local:
         return results
-    files = {f.graph: f.path for f in graph.files if f.kind == "concepts" and f.origin != "shipped" and f.graph}
+    files = {
+        f.graph: f.path for f in graph.files if f.kind == "concepts" and f.origin != "shipped" and f.graph
+    }
 
     def shipped_ancestor(concept: Concept) -> Concept | None:
         seen: set[str] = set()

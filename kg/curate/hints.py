@@ -78,7 +78,9 @@ def _concept_hint(concept: str, scheme: set[str], definitions: dict[str, str]) -
     name = concept[len(CONCEPT_NS) :].split("/", 1)[0]
     if hint:
         nearest = hint.removeprefix(" Did you mean ").removesuffix("?").split(" or ")
-        explained = [f"{c} ({definitions[e]})" if (e := expand(c) or c) in definitions else c for c in nearest]
+        explained = [
+            f"{c} ({definitions[e]})" if (e := expand(c) or c) in definitions else c for c in nearest
+        ]
         return f" Did you mean {' or '.join(explained)}?"
     if len(scheme) <= 12:
         return f" Choose one of: {', '.join(sorted(compact(c) for c in scheme))}."
