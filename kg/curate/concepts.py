@@ -20,6 +20,7 @@ from kg.resources import package_file
 from kg.validate import Violation
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,24 @@ def _sparql() -> str:
     return package_file("curate", "sparql", "concepts.rq").read_text(encoding="utf-8")
 
 
+@cache
+def shipped_concepts() -> frozenset[str]:
+    """The concepts the package ships: a workspace's copy of a shipped scheme defines no local one."""
+    from kg.load import FORMATS, shipped_files
+
+    found: set[str] = set()
+    for file in shipped_files():
+        if file.kind == "concepts":
+            for triple in ox.parse(path=str(file.path), format=FORMATS[file.path.suffix]):
+                if triple.predicate.value == RDF_TYPE and triple.object == ox.NamedNode(SKOS + "Concept"):
+                    found.add(triple.subject.value)
+    return frozenset(found)
+
+
 def concepts(graph: KnowledgeGraph) -> list[Concept]:
     """Every concept of the loaded schemes (the workspace's included), in scheme order."""
     local = {f.graph for f in graph.files if f.kind == "concepts" and f.origin != "shipped"}
+    shipped = shipped_concepts()
     found: dict[str, Concept] = {}
     for row in graph.select(_sparql()).rows:
         iri = row["concept"].value
@@ -60,7 +76,7 @@ def concepts(graph: KnowledgeGraph) -> list[Concept]:
             definition=text("definition"),
             broader=text("broader"),
             dimension=text("dimension"),
-            local=text("graph") in local,
+            local=text("graph") in local and iri not in shipped,
         )
     return list(found.values())
 

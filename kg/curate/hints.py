@@ -124,9 +124,12 @@ class _Vocabulary:
                 for term in (quad.subject, quad.predicate, quad.object):
                     if isinstance(term, ox.NamedNode):
                         self.mentioned.add(term.value)
-                if quad.predicate.value == SKOS_DEFINITION and isinstance(quad.subject, ox.NamedNode):
-                    if getattr(quad.object, "language", "en") in ("en", None, ""):
-                        self.definitions[quad.subject.value] = str(getattr(quad.object, "value", ""))
+                if (
+                    quad.predicate.value == SKOS_DEFINITION
+                    and isinstance(quad.subject, ox.NamedNode)
+                    and getattr(quad.object, "language", "en") in ("en", None, "")
+                ):
+                    self.definitions[quad.subject.value] = str(getattr(quad.object, "value", ""))
                 if quad.predicate.value == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
                     kind = str(getattr(quad.object, "value", ""))
                     if kind in kinds:
@@ -228,7 +231,8 @@ def _slips(
     elif value.startswith(CONCEPT_NS) and _scheme_of(value) in vocab.concepts:
         scheme = vocab.concepts[_scheme_of(value)]
         if value not in scheme:
-            message = f"{compact(value)} is not a concept of its scheme.{_concept_hint(value, scheme, vocab.definitions)}"
+            hint = _concept_hint(value, scheme, vocab.definitions)
+            message = f"{compact(value)} is not a concept of its scheme.{hint}"
             slips.append((value, message, "concept", "Violation"))
     elif value in suspects.undescribed:
         hint = suggest(value, _described_in(graph, value[: value.rfind("/") + 1]))
