@@ -32,6 +32,7 @@ FILL: dict[str, str | list[str]] = {
         "An NGO's app explains to resettled refugees how to find a family doctor and use public insurance."
     ),
     "status:TODO-status": "status:ongoing",
+    '# schema:startDate "2019"^^xsd:gYear ;': 'schema:startDate "2022-03"^^xsd:gYearMonth ;',
     "population:TODO-population": ["population:refugees"] * 4,
     "sector:TODO-sector": ["sector:health", "sector:health-insurance"],
     "strategy:TODO-strategy": ["strategy:digital-tools", "strategy:service-delivery"],
