@@ -319,7 +319,7 @@ def test_curator_walk_from_a_wheel(tmp_path: Path, served: list[subprocess.Popen
     deadline = time.monotonic() + 120
     while True:
         try:
-            page = httpx.get(url, headers={"Accept": "text/html"}, timeout=10)
+            page = httpx.get(url, headers={"Accept": "text/html"}, timeout=10, follow_redirects=True)
             break
         except httpx.TransportError:
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
