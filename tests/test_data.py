@@ -147,8 +147,10 @@ def test_case_graph_is_derived_from_its_source_document(path: Path):
     assert g.value(source, DCTERMS.publisher) is not None
     assert g.value(source, DCTERMS.language) is not None
     collection = g.value(source, DCTERMS.isPartOf)
-    assert collection is not None
-    assert (collection, RDF.type, RA.SourceCollection) in graph_of(DATA / "reference" / "sources.ttl")
+    if path.stem in SEED_OF_CASE:  # the five sources each come from a known database or website
+        assert collection is not None
+    if collection is not None:
+        assert (collection, RDF.type, RA.SourceCollection) in union()
 
 
 def test_french_source_keeps_its_original_title():

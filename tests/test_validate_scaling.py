@@ -1,7 +1,7 @@
 """The fast validation gives exactly the report of pySHACL run on the whole graph.
 
-The fast path runs SPARQL-based constraints once in Oxigraph and core constraints in rudof, per
-chunk of case graphs (in parallel processes for large graphs); these tests compare it with pySHACL
+The fast path runs the (SHACL Core) shapes in rudof, per chunk of case graphs (in parallel processes
+for large graphs); these tests compare it with pySHACL
 on the whole graph, on every shape fixture, the shipped data, a broken fixture and generated case
 studies with deliberate errors.
 """
