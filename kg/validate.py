@@ -150,15 +150,25 @@ def _locate_blank(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | No
     return focus, "", None
 
 
+@cache
+def _file_lines(path: Path, mtime: float) -> tuple[str, ...]:
+    """A file's lines, read once per file version (many results point into the same file)."""
+    try:
+        return tuple(path.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def _lines(path: Path) -> tuple[str, ...]:
+    try:
+        return _file_lines(path, path.stat().st_mtime)
+    except OSError:
+        return ()
+
+
 def _text_line(path: Path, text: str) -> int | None:
     """The first line of a file that holds ``text`` (a quoted phrase)."""
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if text and text in line:
-                return number
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None
+    return next((n for n, line in enumerate(_lines(path), start=1) if text and text in line), None)
 
 
 def _statement_line(path: Path, start: int | None, predicate: str) -> int | None:
@@ -167,10 +177,7 @@ def _statement_line(path: Path, start: int | None, predicate: str) -> int | None
         return None
     local = re.escape(re.split(r"[/#]", predicate)[-1])
     pattern = re.compile(rf"(<{re.escape(predicate)}>|(^|\s)[\w-]*:{local})(?![\w-])")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
+    lines = _lines(path)
     for number in range(start - 1, len(lines)):
         code = lines[number].split(" #", 1)[0].rstrip()
         if not code.lstrip().startswith("#") and pattern.search(code):

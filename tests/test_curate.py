@@ -450,11 +450,11 @@ def test_duplicate_organisation_is_reported(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the spreadsheet path
 
 
-def write_sheets(folder: Path) -> Path:
+def write_sheets(folder: Path, sheets: dict[str, list[dict[str, str]]] = SHEETS) -> Path:
     from kg.resources import package_file
 
     folder.mkdir(parents=True, exist_ok=True)
-    for sheet, rows in SHEETS.items():
+    for sheet, rows in sheets.items():
         header = package_file("curate", "templates", "sheets", f"{sheet}.csv").read_text().strip().split(",")
         with (folder / f"{sheet}.csv").open("w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=header)
@@ -480,3 +480,33 @@ def test_spreadsheet_without_a_column_says_which(tmp_path: Path) -> None:
     result = CliRunner().invoke(import_case, [str(folder)])
     assert isinstance(result.exception, InputError)
     assert str(result.exception).endswith("missing column(s) sector; keep the header row of the template")
+
+
+def test_spreadsheet_carries_collection_landing_page_months_and_several_countries(tmp_path: Path) -> None:
+    row = {
+        **SHEETS["case"][0],
+        "source_collection": "urban-refugees-practices",
+        "source_landing_page": "https://example.org/steppe-health-link",
+        "start_month": "2022-03",
+        "end_year": "2024",
+    }
+    second_place = {**row, "place": "serbia"}  # a repeated row adds a second value
+    folder = write_sheets(tmp_path / "sheets", {**SHEETS, "case": [row, second_place]})
+    output = tmp_path / f"{SLUG}.ttl"
+    result = CliRunner().invoke(import_case, [str(folder), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    graph = rdflib.Graph().parse(output, format="turtle")
+    source = rdflib.URIRef(f"https://w3id.org/refugee-access/id/source/{SLUG}")
+    intervention = rdflib.URIRef(CASE + "intervention")
+    dcterms, schema = rdflib.Namespace("http://purl.org/dc/terms/"), rdflib.Namespace("https://schema.org/")
+    assert graph.value(source, dcterms.isPartOf) == rdflib.URIRef(
+        "https://w3id.org/refugee-access/id/source/urban-refugees-practices"
+    )
+    assert graph.value(source, rdflib.URIRef("http://www.w3.org/ns/dcat#landingPage")) == rdflib.URIRef(
+        "https://example.org/steppe-health-link"
+    )
+    start = graph.value(intervention, schema.startDate)
+    assert (str(start), start.datatype) == ("2022-03", rdflib.XSD.gYearMonth)
+    assert str(graph.value(intervention, schema.endDate)) == "2024"
+    places = {str(p).rsplit("/", 1)[1] for p in graph.objects(intervention, dcterms.spatial)}
+    assert places == {"kazakhstan", "serbia"}
