@@ -27,7 +27,7 @@ from kg.export import write_all
 from kg.load import KnowledgeGraph, load
 from kg.query import run_saved
 from kg.resources import package_file, queries_dir
-from kg.validate import validate
+from kg.validate import curator_checks, validate
 
 UNCHANGED = "kept from the last build"
 
@@ -187,7 +187,7 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
             shutil.copy2(target / "validation.txt", out.folder / "validation.txt")
             console.print(f"[green]✓[/green] validate [dim](inputs unchanged: {UNCHANGED})[/dim]")
         else:
-            report = validate(graph)
+            report = curator_checks(graph, validate(graph))  # evidence and local concepts too
             (out.folder / "validation.txt").write_text(report.text() + "\n", encoding="utf-8")
             if not report.conforms:
                 console.print(report.text())

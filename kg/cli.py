@@ -24,6 +24,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "push": "kg.remote.cli:push",
     "new-case": "kg.curate.cli:new_case",
     "import-case": "kg.curate.cli:import_case",
+    "init": "kg.curate.cli:init",
+    "concepts": "kg.curate.cli:concepts",
 }
 
 #: The lazy commands' one-line help, so that ``kg --help`` lists them without importing them
@@ -36,6 +38,9 @@ LAZY_HELP: dict[str, str] = {
     "new-case": "Start case study SLUG from the commented template; fill it in, then run `kg validate FILE`.",
     "import-case": "Convert a case study kept as CSV sheets (case, actors, facts, schemes) into Turtle "
     "(RML mapping).",
+    "init": "Create a curator's workspace in DIRECTORY: kg.toml, cases/, reference/, sources/, concepts/.",
+    "concepts": "List the concepts of SCHEME (barrier, strategy, population…; all when omitted) with "
+    "definitions.",
 }
 
 #: Choices of --format, named here so that ``kg --help`` imports neither pyoxigraph nor the exporters
@@ -118,15 +123,23 @@ def write_output(data: bytes, output: Path | None) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Output folder [default: dist in the workspace, else dist here].",
+)
 @DATA_OPTION
-def build(out: Path, data: tuple[Path, ...]) -> None:
+def build(out: Path | None, data: tuple[Path, ...]) -> None:
     """Load, validate, write dumps, answer every saved query, draw diagrams and docs into OUT.
 
     The output is built in a temporary folder and swapped in only when every step succeeded.
     """
     from kg.build import build as run_build
+    from kg.workspace import find
 
+    if out is None:
+        workspace = find()
+        out = workspace.dist if workspace is not None else Path("dist")
     run_build(out, data)
 
 
@@ -148,22 +161,33 @@ def build(out: Path, data: tuple[Path, ...]) -> None:
     show_default=True,
     help="The SHACL engine: rudof (fast) or pySHACL (the reference); both give the same report.",
 )
-def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: str) -> None:
-    """Validate the shipped graph plus PATHS (drafts are checked, not added). Exit 1 on violations."""
+@click.option(
+    "--all", "everything", is_flag=True, help="Report on the whole graph, not only PATHS or the workspace."
+)
+def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: str, everything: bool) -> None:
+    """Validate the graph with PATHS added; report on PATHS (in a workspace: its files). Exit 1 on violations.
+
+    The whole graph is always checked, so that a draft is judged with what it points to; the report
+    speaks about the files the curator named (``--all``: about every file).
+    """
     import json
     from dataclasses import asdict
 
     from kg.errors import ValidationFailed
     from kg.load import load
+    from kg.validate import about, curator_checks
     from kg.validate import validate as run_validate
 
     if endpoint:
         from kg.remote import load_remote
 
         graph = load_remote(endpoint)
+        report = run_validate(graph, engine=engine)
     else:
         graph = load(paths)
-    report = run_validate(graph, engine=engine)
+        report = curator_checks(graph, run_validate(graph, engine=engine))
+        if not everything:
+            report = about(report, graph, paths)
     if fmt == "turtle":
         from kg.report import to_turtle
 

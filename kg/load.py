@@ -1,7 +1,8 @@
 """The one loading path: every file into one Oxigraph store, one named graph per file.
 
-Shipped files are read from the package resources; extra files or folders (``--data``) are
-added on top, so that a curator can check a draft against the shipped graph. A syntax error
+Shipped files are read from the package resources; a curator's workspace (kg/workspace.py) and
+extra files or folders (``--data``) are added on top, each replacing a shipped file of the same
+named graph, so that a curator can check a draft against the shipped graph. A syntax error
 names the file, the line and the column, and nothing half-loaded is kept.
 """
 
@@ -11,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import pyoxigraph as ox
 
@@ -26,6 +27,8 @@ entry_module(__name__)  # `kg.load(...)` calls load() below (see kg.EntryModule)
 
 if TYPE_CHECKING:
     import rdflib
+
+    from kg.workspace import Workspace
 
 #: File suffixes read as RDF; datasets (TriG, N-Quads) keep the graphs they name.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -50,6 +53,7 @@ class LoadedFile:
     path: Path
     kind: str
     graph: str | None
+    origin: str = "shipped"  # shipped, workspace or extra: validation speaks about the curator's files
 
 
 def shipped_files() -> list[LoadedFile]:
@@ -84,16 +88,28 @@ def extra_files(paths: Iterable[str | Path]) -> list[LoadedFile]:
             if file.suffix not in FORMATS:
                 raise InputError(f"{file}: unknown RDF format; use one of {', '.join(FORMATS)}")
             dataset = FORMATS[file.suffix].supports_datasets
-            found.append(LoadedFile(file, "extra", None if dataset else GRAPH + file.stem))
+            found.append(LoadedFile(file, "extra", None if dataset else GRAPH + file.stem, "extra"))
     return found
 
 
+def workspace_files(workspace: Workspace) -> list[LoadedFile]:
+    """The workspace's files, each in the named graph its shipped counterpart would have."""
+    return [LoadedFile(path, kind, graph, "workspace") for path, kind, graph in workspace.files()]
+
+
 def _merge(shipped: list[LoadedFile], extra: list[LoadedFile]) -> list[LoadedFile]:
-    """Extra files replace a shipped file of the same graph (a revised draft), and are not loaded twice."""
-    seen = {f.path.resolve() for f in shipped}
-    extra = [f for f in extra if f.path.resolve() not in seen]
-    replaced = {f.graph for f in extra if f.graph}
-    return [f for f in shipped if f.graph not in replaced] + extra
+    """Later files replace an earlier file of the same graph (a revised draft); none is loaded twice."""
+    merged: dict[str | Path, LoadedFile] = {}
+    seen: set[Path] = set()
+    for file in [*shipped, *extra]:
+        resolved = file.path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        key: str | Path = file.graph or resolved
+        merged.pop(key, None)  # the replacement goes where a file of its own origin would go
+        merged[key] = file
+    return list(merged.values())
 
 
 def read_file(store: ox.Store, file: LoadedFile) -> None:
@@ -171,13 +187,24 @@ class KnowledgeGraph:
 
 
 def load(
-    extra: Iterable[str | Path] = (), *, shipped: bool = True, store: ox.Store | None = None
+    extra: Iterable[str | Path] = (),
+    *,
+    shipped: bool = True,
+    workspace: Workspace | Literal["auto"] | None = "auto",
+    store: ox.Store | None = None,
 ) -> KnowledgeGraph:
-    """Load the shipped files (unless ``shipped=False``) and the extra ones into one store.
+    """Load the shipped files (unless ``shipped=False``), a workspace's files and the extra ones.
 
-    ``store`` may be an on-disk ``pyoxigraph.Store(path)`` for graphs larger than memory.
+    ``workspace="auto"`` uses the workspace containing the current folder, as every ``kg`` command
+    does; None leaves workspaces out. ``store`` may be an on-disk ``pyoxigraph.Store(path)`` for
+    graphs larger than memory.
     """
-    files = _merge(shipped_files() if shipped else [], extra_files(extra))
+    if workspace == "auto":
+        from kg.workspace import find
+
+        workspace = find()
+    own = workspace_files(workspace) if workspace is not None else []
+    files = _merge([*(shipped_files() if shipped else []), *own], extra_files(extra))
     target = store if store is not None else ox.Store()
     for file in files:
         read_file(target, file)

@@ -112,18 +112,81 @@ def line_of(path: Path, iri: str) -> int | None:
     return min(found) if found else None
 
 
-def locate(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
-    """Label, file and line of a focus node (an IRI, or ``_:label`` for a blank node), read from the store."""
+def locate(graph: KnowledgeGraph, focus: str, path: str = "") -> tuple[str, str, int | None]:
+    """Label, file and line of a focus node, read from the store.
+
+    The line is that of the offending statement (the property ``path`` within the entity's block)
+    where the file has it, else the entity's first line. A blank node (an evidence selector) is
+    found through the statement that points to it.
+    """
     if focus.startswith("_:"):
-        return focus, "", None
+        return _locate_blank(graph, focus)
     node = ox.NamedNode(focus)
     label = label_of(graph.store, node)
     for quad in graph.store.quads_for_pattern(node, None, None):
         if isinstance(quad.graph_name, ox.NamedNode):
-            path = graph.file_of(quad.graph_name.value)
-            if path is not None:
-                return label, str(path), line_of(path, focus)
+            file = graph.file_of(quad.graph_name.value)
+            if file is not None:
+                line = line_of(file, focus)
+                return label, str(file), _statement_line(file, line, path) or line
     return label, "", None
+
+
+def _locate_blank(graph: KnowledgeGraph, focus: str) -> tuple[str, str, int | None]:
+    """A blank node's file, and the line of its quoted phrase (oa:exact) or of the statement naming it."""
+    node = ox.BlankNode(focus[2:])
+    for quad in graph.store.quads_for_pattern(None, None, node):
+        if not isinstance(quad.graph_name, ox.NamedNode) or not isinstance(quad.subject, ox.NamedNode):
+            continue
+        file = graph.file_of(quad.graph_name.value)
+        if file is None:
+            continue
+        exact = next(graph.store.quads_for_pattern(node, ox.NamedNode(OA_EXACT), None), None)
+        line = _text_line(file, exact.object.value) if exact is not None else None
+        if line is None:
+            line = _statement_line(file, line_of(file, quad.subject.value), quad.predicate.value)
+        return focus, str(file), line
+    return focus, "", None
+
+
+@cache
+def _file_lines(path: Path, mtime: float) -> tuple[str, ...]:
+    """A file's lines, read once per file version (many results point into the same file)."""
+    try:
+        return tuple(path.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def _lines(path: Path) -> tuple[str, ...]:
+    try:
+        return _file_lines(path, path.stat().st_mtime)
+    except OSError:
+        return ()
+
+
+def _text_line(path: Path, text: str) -> int | None:
+    """The first line of a file that holds ``text`` (a quoted phrase)."""
+    return next((n for n, line in enumerate(_lines(path), start=1) if text and text in line), None)
+
+
+def _statement_line(path: Path, start: int | None, predicate: str) -> int | None:
+    """The line within the entity's block (from ``start`` to its closing '.') that uses ``predicate``."""
+    if start is None or not predicate.startswith("http"):
+        return None
+    local = re.escape(re.split(r"[/#]", predicate)[-1])
+    pattern = re.compile(rf"(<{re.escape(predicate)}>|(^|\s)[\w-]*:{local})(?![\w-])")
+    lines = _lines(path)
+    for number in range(start - 1, len(lines)):
+        code = lines[number].split(" #", 1)[0].rstrip()
+        if not code.lstrip().startswith("#") and pattern.search(code):
+            return number + 1
+        if code.endswith(" .") or code == ".":
+            return None
+    return None
+
+
+OA_EXACT = "http://www.w3.org/ns/oa#exact"
 
 
 def to_turtle(report: ValidationReport) -> bytes:

@@ -2,14 +2,20 @@
 
 The data graphs (cases, reference, external, extra files) are validated together with the ontology
 and concept schemes, so that class targets reach subclasses and concept checks see the schemes.
-SPARQL-based constraints run once over the store in Oxigraph (kg.shacl_sparql); core constraints
-run in rudof (kg.shacl_core), on chunks of case graphs in parallel processes when the graph is
-large. Nothing is fetched. The report is the one pySHACL gives on the whole graph
-(tests/test_validate_scaling.py checks this).
+The shapes (SHACL Core) run in rudof (kg.shacl_core), on chunks of case graphs in parallel
+processes when the graph is large; misspelt terms are the curation hints' (kg.curate.hints), so
+each mistake is reported once. Nothing is fetched. The SHACL results are the ones pySHACL gives on
+the whole graph (tests/test_validate_scaling.py checks this).
+
+For a curator, :func:`curator_checks` adds what only their workspace can tell (evidence phrases
+against their source texts, their own concepts) and :func:`about` keeps the results about the
+files they named.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -145,9 +151,9 @@ ENGINES = ("rudof", "pyshacl")
 def validate(graph: KnowledgeGraph, *, workers: int | None = None, engine: str = "rudof") -> ValidationReport:
     """Validate the data graphs of a loaded graph against its shapes.
 
-    The result is the one pySHACL gives on the whole data graph, computed faster: SPARQL-based
-    constraints run once over the store in Oxigraph, and the core constraints run on chunks of
-    case graphs (each with the graphs they depend on), in parallel processes for large graphs.
+    The result is the one pySHACL gives on the whole data graph, computed faster: the core
+    constraints run on chunks of case graphs (each with the graphs they depend on), in parallel
+    processes for large graphs.
 
     >>> report = validate(load())
     >>> report.conforms
@@ -175,28 +181,13 @@ def _rudof_rows(graph: KnowledgeGraph, shapes_graph: rdflib.Graph, workers: int 
     """SPARQL-based constraints once over the store, core constraints in rudof (in chunks when large)."""
     import os
 
-    from kg import shacl_core, shacl_sparql
+    from kg import shacl_core
 
-    core_shapes, constraints = shacl_sparql.split(shapes_graph)
     model = graph.graphs("ontology", "concepts")
     data = graph.graphs(*DATA_KINDS)
-    property_shapes = set(shapes_graph.subjects(rdflib_path(), None))
 
     rows: set[Row] = set()
-    for r in shacl_sparql.run(graph.store, constraints, property_shapes):
-        rows.add(
-            (
-                r.severity,
-                f"_:{r.focus.value}" if isinstance(r.focus, ox.BlankNode) else r.focus.value,
-                r.path,
-                "" if r.value is None else r.value.value,
-                tuple(sorted(r.messages)),
-                _shape_name(shapes_graph, r.shape),
-                SH + "SPARQLConstraintComponent",
-            )
-        )
-
-    shapes_text = core_shapes.serialize(format="nt")
+    shapes_text = shapes_graph.serialize(format="nt")
     # The class hierarchy and schemes travel with the data: targets reach subclasses, values their types.
     model_text = _dump(graph, model)
     if len(graph) < PARALLEL_FROM or len(data) < 2:
@@ -223,7 +214,7 @@ def _report(graph: KnowledgeGraph, rows: set[Row]) -> ValidationReport:
         if (severity, focus, path, value, messages, shape) in seen:
             continue  # two constraints of one shape, worded alike by its sh:message: one result
         seen.add((severity, focus, path, value, messages, shape))
-        label, file, line = locate(graph, focus)
+        label, file, line = locate(graph, focus, path)
         results.append(
             Violation(
                 severity=severity,
@@ -246,13 +237,53 @@ def _report(graph: KnowledgeGraph, rows: set[Row]) -> ValidationReport:
     return ValidationReport(conforms, results)
 
 
-def rdflib_path() -> rdflib.term.Node:
-    import rdflib
-
-    return rdflib.URIRef(SH + "path")
-
-
 def _compact(iri: str) -> str:
     from kg.namespaces import compact
 
     return compact(iri) if iri.startswith("http") else iri
+
+
+# ---------------------------------------------------------------- the curator's report
+
+
+def curator_checks(graph: KnowledgeGraph, report: ValidationReport) -> ValidationReport:
+    """The report as a curator reads it: one message per mistake, plus what their workspace tells.
+
+    Adds the evidence check against the curator's source texts (kg.curate.evidence), accepts and
+    marks their own concepts (kg.curate.concepts), and drops a SHACL result that repeats a curation
+    hint about the same statement (a misspelt property or an unknown concept is reported once, with
+    "did you mean").
+    """
+    from kg.curate.concepts import local_concept_results
+    from kg.curate.evidence import check_evidence
+
+    results = local_concept_results(graph, [*report.results, *check_evidence(graph)])
+    hinted = {
+        (r.focus, r.path)
+        for r in results
+        if r.shape in ("curation: unknown property", "curation: unknown concept")
+    }
+    results = [r for r in results if r.shape.startswith("curation:") or (r.focus, r.path) not in hinted]
+    results.sort(key=lambda r: (r.file, r.line or 0, r.focus, r.path, r.message, r.value, r.shape))
+    return ValidationReport(not any(r.severity == "Violation" for r in results), results)
+
+
+def about(report: ValidationReport, graph: KnowledgeGraph, paths: Iterable[Path] = ()) -> ValidationReport:
+    """The results about the named files (a folder stands for the files below it).
+
+    Without paths: about the workspace's and extra files when there are any, else about everything.
+    Conformance is then that of the files reported on.
+    """
+    named = [Path(p).resolve() for p in paths]
+    if named:
+        wanted = {
+            f.path.resolve()
+            for f in graph.files
+            if any(f.path.resolve() == p or f.path.resolve().is_relative_to(p) for p in named)
+        }
+    else:
+        wanted = {f.path.resolve() for f in graph.files if f.origin != "shipped"}
+        if not wanted:
+            return report
+    results = [r for r in report.results if r.file and Path(r.file).resolve() in wanted]
+    return ValidationReport(not any(r.severity == "Violation" for r in results), results)

@@ -304,11 +304,18 @@ def test_template_shows_every_part_of_a_record() -> None:
     rdflib.Graph().parse(data=text, format="turtle")  # the scaffold itself is valid Turtle
 
 
-def test_unknown_country_code_lists_known_ones() -> None:
+def test_unknown_country_code_is_refused_with_what_a_code_is() -> None:
     result = CliRunner().invoke(new_case, [SLUG, "--country", "XX"])
     assert result.exit_code != 0
     assert isinstance(result.exception, InputError)
-    assert "no country with ISO code 'XX'" in str(result.exception) and "KE" in str(result.exception)
+    assert "'XX' is not an ISO 3166-1 country code" in str(result.exception)
+
+
+def test_country_the_graph_lacks_needs_a_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no kg.toml here or above
+    result = CliRunner().invoke(new_case, [SLUG, "--country", "CA"])
+    assert result.exit_code != 0
+    assert "CA (Canada)" in str(result.exception) and "kg init" in str(result.exception)
 
 
 @pytest.fixture(scope="module")
@@ -395,7 +402,9 @@ def test_unknown_barrier_concept_is_answered_with_the_nearest(tmp_path: Path) ->
     assert [(h.path, h.message) for h in hints] == [
         (
             "ra:barrierType",
-            "barrier:legal-statut is not a concept of its scheme. Did you mean barrier:legal-status?",
+            "barrier:legal-statut is not a concept of its scheme. Did you mean barrier:legal-status (Lack of "
+            "a recognised or regular legal status, so that the person is not eligible for a service or fears "
+            "contact with authorities.)?",
         )
     ]
     assert any(r.path == "ra:barrierType" and r.shape != "curation: unknown concept" for r in results)
@@ -441,11 +450,11 @@ def test_duplicate_organisation_is_reported(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the spreadsheet path
 
 
-def write_sheets(folder: Path) -> Path:
+def write_sheets(folder: Path, sheets: dict[str, list[dict[str, str]]] = SHEETS) -> Path:
     from kg.resources import package_file
 
     folder.mkdir(parents=True, exist_ok=True)
-    for sheet, rows in SHEETS.items():
+    for sheet, rows in sheets.items():
         header = package_file("curate", "templates", "sheets", f"{sheet}.csv").read_text().strip().split(",")
         with (folder / f"{sheet}.csv").open("w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=header)
@@ -471,3 +480,33 @@ def test_spreadsheet_without_a_column_says_which(tmp_path: Path) -> None:
     result = CliRunner().invoke(import_case, [str(folder)])
     assert isinstance(result.exception, InputError)
     assert str(result.exception).endswith("missing column(s) sector; keep the header row of the template")
+
+
+def test_spreadsheet_carries_collection_landing_page_months_and_several_countries(tmp_path: Path) -> None:
+    row = {
+        **SHEETS["case"][0],
+        "source_collection": "urban-refugees-practices",
+        "source_landing_page": "https://example.org/steppe-health-link",
+        "start_month": "2022-03",
+        "end_year": "2024",
+    }
+    second_place = {**row, "place": "serbia"}  # a repeated row adds a second value
+    folder = write_sheets(tmp_path / "sheets", {**SHEETS, "case": [row, second_place]})
+    output = tmp_path / f"{SLUG}.ttl"
+    result = CliRunner().invoke(import_case, [str(folder), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    graph = rdflib.Graph().parse(output, format="turtle")
+    source = rdflib.URIRef(f"https://w3id.org/refugee-access/id/source/{SLUG}")
+    intervention = rdflib.URIRef(CASE + "intervention")
+    dcterms, schema = rdflib.Namespace("http://purl.org/dc/terms/"), rdflib.Namespace("https://schema.org/")
+    assert graph.value(source, dcterms.isPartOf) == rdflib.URIRef(
+        "https://w3id.org/refugee-access/id/source/urban-refugees-practices"
+    )
+    assert graph.value(source, rdflib.URIRef("http://www.w3.org/ns/dcat#landingPage")) == rdflib.URIRef(
+        "https://example.org/steppe-health-link"
+    )
+    start = graph.value(intervention, schema.startDate)
+    assert (str(start), start.datatype) == ("2022-03", rdflib.XSD.gYearMonth)
+    assert str(graph.value(intervention, schema.endDate)) == "2024"
+    places = {str(p).rsplit("/", 1)[1] for p in graph.objects(intervention, dcterms.spatial)}
+    assert places == {"kazakhstan", "serbia"}

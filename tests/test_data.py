@@ -31,6 +31,8 @@ CASE = "https://w3id.org/refugee-access/id/case/"
 BARRIER = rdflib.Namespace("https://w3id.org/refugee-access/concept/barrier/")
 
 # Case file stem -> the source text it was written from (file names in the shared seeds folder).
+# A case added later without a stored source text is checked for everything but its evidence phrases
+# (a curator's `kg validate` checks those against the text in the workspace's sources/).
 SEED_OF_CASE = {
     "kenya-nhif-refugee-enrolment": "000_88f0e542086816b5.txt",
     "kazakhstan-red-crescent-social-assistance": "001_081d428bc78755dc.txt",
@@ -121,8 +123,8 @@ def evidence_phrases(graph: rdflib.Graph) -> list[str]:
 
 
 def test_data_folder_is_not_empty():
-    assert len(CASES) == len(SEED_OF_CASE) == 5
-    assert {p.stem for p in CASES} == set(SEED_OF_CASE)
+    assert CASES, "no case file found"
+    assert set(SEED_OF_CASE) <= {p.stem for p in CASES}, "a case with a stored source text has lost its file"
     assert (DATA / "reference").is_dir() and list((DATA / "reference").glob("*.ttl"))
 
 
@@ -145,8 +147,10 @@ def test_case_graph_is_derived_from_its_source_document(path: Path):
     assert g.value(source, DCTERMS.publisher) is not None
     assert g.value(source, DCTERMS.language) is not None
     collection = g.value(source, DCTERMS.isPartOf)
-    assert collection is not None
-    assert (collection, RDF.type, RA.SourceCollection) in graph_of(DATA / "reference" / "sources.ttl")
+    if path.stem in SEED_OF_CASE:  # the five sources each come from a known database or website
+        assert collection is not None
+    if collection is not None:
+        assert (collection, RDF.type, RA.SourceCollection) in union()
 
 
 def test_french_source_keeps_its_original_title():
@@ -164,6 +168,8 @@ def test_evidence_phrases_occur_verbatim_in_the_source(path: Path):
         if os.environ.get("CI"):
             pytest.fail("source texts not found: set KG_SEEDS_DIR or provide ../shared/seeds")
         pytest.skip("source texts not available")
+    if path.stem not in SEED_OF_CASE:
+        pytest.skip("no stored source text for this case; its other checks still run")
     text = collapse((folder / SEED_OF_CASE[path.stem]).read_text(encoding="utf-8"))
     phrases = evidence_phrases(graph_of(path))
     assert phrases, "every case anchors its facts in the source"

@@ -11,7 +11,7 @@ import pytest
 from kg.catalogue import catalogue
 from kg.load import KnowledgeGraph
 from kg.query import run_saved
-from kg.results import Results
+from kg.results import Results, text
 
 CASE = "https://w3id.org/refugee-access/id/case/"
 ORG = "https://w3id.org/refugee-access/id/organisation/"
@@ -386,6 +386,20 @@ COMPETENCY = [
 ]
 
 
+def later_sources(graph: KnowledgeGraph) -> set[str]:
+    """Sources of case files added after the five documents the expected answers are written from:
+    their rows may join an answer, so an exact answer is compared without them."""
+    from tests.test_data import SEED_OF_CASE
+
+    later = set()
+    for file in graph.files:
+        if file.kind == "case" and file.path.stem not in SEED_OF_CASE and file.graph:
+            derived = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
+            query = f"SELECT ?source WHERE {{ <{file.graph}> {derived} ?source }}"
+            later |= {row["source"].value for row in graph.select(query).rows}
+    return later
+
+
 @pytest.mark.parametrize(
     ("question", "name", "params", "columns", "present", "absent", "exact"),
     COMPETENCY,
@@ -393,7 +407,9 @@ COMPETENCY = [
 )
 def test_competency_answer(shipped: KnowledgeGraph, question, name, params, columns, present, absent, exact):
     results = run_saved(shipped, name, params)
-    got = set(zip(*(results.column(col) for col in columns), strict=True))
+    later = later_sources(shipped)
+    rows = [r for r in results.rows if r.get("source") is None or r["source"].value not in later]
+    got = {tuple(text(r.get(col)) for col in columns) for r in rows}
     assert present <= got, f"{question}: missing {present - got}"
     assert not (absent & got), f"{question}: should not answer {absent & got}"
     if exact:

@@ -143,7 +143,12 @@ def test_valid_fixture_conforms(name: str, inference: str) -> None:
 
 
 def test_every_fixture_is_used() -> None:
-    used = {"base.ttl", *VALID, *(case[0] for case in INVALID + MODEL_INVALID)}
+    used = {
+        "base.ttl",
+        "intervention-misspelt-class.ttl",
+        *VALID,
+        *(case[0] for case in INVALID + MODEL_INVALID),
+    }
     on_disk = {path.name for path in FIXTURES.glob("*.ttl")}
     assert on_disk and on_disk == used
 
@@ -166,14 +171,9 @@ INVALID = [
     ),
     ("intervention-placeholder-date.ttl", {(INTERVENTION, "ra:InterventionShape", "schema:startDate")}),
     ("intervention-mistyped-date.ttl", {(INTERVENTION, "ra:InterventionShape", "schema:startDate")}),
-    (
-        "intervention-misspelt-property.ttl",
-        {
-            (INTERVENTION, "ra:InterventionShape", "ra:implementor"),
-            ("<ontology>", "ra:NamespaceTermsShape", None),
-        },
-    ),
-    ("intervention-misspelt-class.ttl", {("<ontology>", "ra:NamespaceTermsShape", None)}),
+    # The closed shape reports the stray property; `kg validate` shows the curation hint instead
+    # ("did you mean ra:implementer?", tests/test_workspace.py), once.
+    ("intervention-misspelt-property.ttl", {(INTERVENTION, "ra:InterventionShape", "ra:implementor")}),
     (
         "engagement-no-level-or-rank.ttl",
         {(ENGAGEMENT, "ra:EngagementShape", "ra:governmentLevel|ra:bureaucraticRank")},
@@ -226,14 +226,10 @@ def test_invalid_twin_is_reported(
     assert violations(report) == expected
 
 
-def test_misspelt_property_message_names_it() -> None:
-    _, report = validate(fixture("base.ttl", "intervention-misspelt-property.ttl"))
-    messages = [
-        str(report.value(result, SH.resultMessage))
-        for result in report.subjects(SH.sourceShape, RA.NamespaceTermsShape)
-    ]
-    assert len(messages) == 1
-    assert "implementor" in messages[0] and EX + "intervention" in messages[0]
+def test_misspelt_class_is_left_to_the_curation_hints() -> None:
+    """No shape targets an undefined class; the curation hints report it (tests/test_workspace.py)."""
+    conforms, report = validate(fixture("base.ttl", "intervention-misspelt-class.ttl"))
+    assert conforms, violations(report)
 
 
 # ---------------------------------------------------------------- the model files as data

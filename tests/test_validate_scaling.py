@@ -1,10 +1,10 @@
 """The fast validation gives exactly the report of pySHACL run on the whole graph.
 
-The fast path runs SPARQL-based constraints once in Oxigraph and core constraints in rudof, per
-chunk of case graphs (in parallel processes for large graphs). These tests compare it with the
-pySHACL engine (``kg.validate(graph, engine="pyshacl")``) on every shape fixture, the shipped data,
-a broken fixture and generated case studies with deliberate errors; and, in SHACL's own terms, the
-Turtle report (``kg validate --format turtle``) with the report graph pySHACL writes itself.
+The fast path runs the (SHACL Core) shapes in rudof, per chunk of case graphs (in parallel processes
+for large graphs). These tests compare it with the pySHACL engine (``kg.validate(graph,
+engine="pyshacl")``) on every shape fixture, the shipped data, a broken fixture and generated case
+studies with deliberate errors; and, in SHACL's own terms, the Turtle report (``kg validate --format
+turtle``) with the report graph pySHACL writes itself.
 """
 
 from __future__ import annotations
@@ -197,5 +197,7 @@ def test_every_shape_fixture_gives_the_whole_graph_report(fixture: Path) -> None
     expected = same_report_from_both_engines(graph)
     if fixture.stem.endswith("-valid") or fixture.stem == "base":
         assert not any(r[0] == "Violation" and "/fixture/" in r[1] for r in expected)
+    elif fixture.stem == "intervention-misspelt-class":  # no shape targets it: the curation hints do
+        assert any(r.shape == "curation: unknown class" for r in kg.validate(graph).results)
     else:
         assert any(r[0] == "Violation" for r in expected), "an invalid twin must be reported"

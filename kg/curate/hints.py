@@ -19,11 +19,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.load import DATA_KINDS, KnowledgeGraph
-from kg.namespaces import BASE, OWL, RA, RDF_TYPE, SKOS, compact
+from kg.namespaces import BASE, OWL, RA, RDF_TYPE, SKOS, compact, expand
 from kg.report import Violation, label_of, line_of
 from kg.resources import package_file
 
 SKOS_CONCEPT = SKOS + "Concept"
+SKOS_DEFINITION = SKOS + "definition"
 CONCEPT_NS = BASE + "concept/"
 ENTITY_NS = BASE + "id/"
 #: Namespaces whose terms curators type by hand and can misspell (the ones the model uses).
@@ -66,16 +67,21 @@ def suggest(term: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.
     return f" Did you mean {' or '.join(close)}?" if close else ""
 
 
-def _concept_hint(concept: str, scheme: set[str]) -> str:
-    """The nearest concepts of the scheme; the whole (short) scheme for a placeholder or a far miss."""
+def _concept_hint(concept: str, scheme: set[str], definitions: dict[str, str]) -> str:
+    """The nearest concepts of the scheme with their definitions; the whole (short) scheme for a
+    placeholder or a far miss; else the command that lists the scheme."""
     slug = concept.rsplit("/", 1)[-1]
     hint = "" if slug.startswith("TODO") else suggest(concept, scheme)
-    if hint:
-        return hint
     name = concept[len(CONCEPT_NS) :].split("/", 1)[0]
+    if hint:
+        nearest = hint.removeprefix(" Did you mean ").removesuffix("?").split(" or ")
+        explained = [
+            f"{c} ({definitions[e]})" if (e := expand(c) or c) in definitions else c for c in nearest
+        ]
+        return f" Did you mean {' or '.join(explained)}?"
     if len(scheme) <= 12:
         return f" Choose one of: {', '.join(sorted(compact(c) for c in scheme))}."
-    return f" Choose a concept listed in ontology/concepts/{name}.ttl."
+    return f" Choose one of the concepts that `kg concepts {name}` lists with their definitions."
 
 
 @cache
@@ -104,6 +110,7 @@ class _Vocabulary:
         self.properties: set[str] = set()
         self.concepts: dict[str, set[str]] = defaultdict(set)
         self.mentioned: set[str] = set()
+        self.definitions: dict[str, str] = {}
         kinds = {
             OWL + "Class": self.classes,
             OWL + "ObjectProperty": self.properties,
@@ -114,6 +121,12 @@ class _Vocabulary:
                 for term in (quad.subject, quad.predicate, quad.object):
                     if isinstance(term, ox.NamedNode):
                         self.mentioned.add(term.value)
+                if (
+                    quad.predicate.value == SKOS_DEFINITION
+                    and isinstance(quad.subject, ox.NamedNode)
+                    and getattr(quad.object, "language", "en") in ("en", None, "")
+                ):
+                    self.definitions[quad.subject.value] = str(getattr(quad.object, "value", ""))
                 if quad.predicate.value == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
                     kind = str(getattr(quad.object, "value", ""))
                     if kind in kinds:
@@ -205,7 +218,8 @@ def _slips(
     elif value.startswith(CONCEPT_NS) and _scheme_of(value) in vocab.concepts:
         scheme = vocab.concepts[_scheme_of(value)]
         if value not in scheme:
-            message = f"{compact(value)} is not a concept of its scheme.{_concept_hint(value, scheme)}"
+            hint = _concept_hint(value, scheme, vocab.definitions)
+            message = f"{compact(value)} is not a concept of its scheme.{hint}"
             slips.append((value, message, "concept", "Violation"))
     elif value in suspects.undescribed:
         hint = suggest(value, _described_in(graph, value[: value.rfind("/") + 1]))
