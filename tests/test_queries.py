@@ -488,6 +488,16 @@ COMPETENCY = [
         False,
     ),
     (
+        # 003 lists language barriers among "further difficulties": nobody is said to address them.
+        "16 Kenya: Serbia's language barrier is not addressed elsewhere",
+        "barriers-without-intervention-in-country",
+        {"country": "KE"},
+        ("barrierType", "status"),
+        {(c("barrier", "language-cultural-barriers"), "documented elsewhere, not addressed")},
+        {(c("barrier", "language-cultural-barriers"), "addressed elsewhere")},
+        False,
+    ),
+    (
         # 000 describes politicisation as the setting, not as a barrier the programme set out to reduce.
         "16 Kenya: politicisation documented, not addressed",
         "barriers-without-intervention-in-country",
@@ -613,3 +623,40 @@ def test_an_ask_answers_true_or_false_in_every_form(shipped: KnowledgeGraph) -> 
     assert shipped.select(refugepoint.replace("RefugePoint", "Nobody at all")).boolean is False
     answer = shipped.select(refugepoint)
     assert answer.rows == [] and Results.from_json(answer.serialize("json")).boolean is True
+
+
+FINDING_QUERIES = sorted(
+    name for name, query in catalogue().items() if query.parameter("claimStatus") is not None
+)
+
+
+def test_queries_returning_findings_say_how_they_are_known() -> None:
+    """Every saved query that returns findings has a claimStatus column and parameter."""
+    assert {
+        "barriers-by-intervention",
+        "barriers-without-intervention-in-country",
+        "engagement-levels-and-ranks",
+        "how-challenges-were-overcome",
+        "outcomes-reported",
+        "target-groups-and-entitlements",
+        "government-contributions",
+        "brokers-between-refugee-organisations-and-government",
+    } <= set(FINDING_QUERIES)
+
+
+@pytest.mark.parametrize("name", FINDING_QUERIES)
+def test_claim_status_parameter_keeps_only_that_status(shipped: KnowledgeGraph, name: str) -> None:
+    everything = run_saved(shipped, name)
+    assert "claimStatus" in everything.variables and "rationale" in everything.variables
+    counts = {}
+    for status in ("stated", "inferred"):
+        rows = run_saved(shipped, name, {"claimStatus": status})
+        # a row with no finding in it (a condition with no observation yet) has no status to filter on
+        assert set(rows.column("claimStatus")) <= {status, ""}, name
+        counts[status] = rows.column("claimStatus").count(status)
+    assert counts["stated"] + counts["inferred"] > 0, f"{name}: no finding says how it is known"
+    for row in run_saved(shipped, name, {"claimStatus": "inferred"}).rows:
+        if row.get("claimStatus") is None:
+            continue
+        rationale = row.get("rationale")
+        assert rationale is not None and rationale.value, f"{name}: inferred without rationale"
