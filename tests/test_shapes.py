@@ -264,6 +264,10 @@ MODEL_INVALID = [
     ("ontology-term-no-definition.ttl", {("ra:FixtureClass", "ra:OntologyTermShape", None)}),
     ("concept-no-definition.ttl", {(FIXTURE_CONCEPT, "ra:ConceptShape", "skos:definition")}),
     ("concept-barrier-leaf-no-dimension.ttl", {(FIXTURE_CONCEPT, "ra:BarrierLeafShape", None)}),
+    (
+        "ontology-deprecated-without-successor.ttl",
+        {("ra:fixtureOldProperty", "ra:DeprecatedTermShape", "dcterms:isReplacedBy")},
+    ),
 ]
 
 
