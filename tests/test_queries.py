@@ -665,15 +665,18 @@ def test_claim_status_parameter_keeps_only_that_status(shipped: KnowledgeGraph, 
 def test_the_examples_of_how_to_read_a_finding(shipped: KnowledgeGraph) -> None:
     """docs/reading-findings.md shows these rows; they must stay what the queries answer."""
     stated = run_saved(shipped, "barriers-by-intervention", {"country": "RS", "role": "addressed"})
-    rows = set(zip(stated.column("barrierLabel"), stated.column("evidence"), stated.column("claimStatus")))
+    columns = ("barrierLabel", "evidence", "claimStatus")
+    rows = set(zip(*(stated.column(c) for c in columns), strict=True))
     assert ("Unregulated legal status", "an often unregulated legal status", "stated") in rows
     assert (
         "Unregulated legal status",
         "needed to address the challenges involved in providing health services",
         "stated",
     ) in rows
-    inferred = run_saved(shipped, "how-challenges-were-overcome", {"country": "KZ", "claimStatus": "inferred"})
-    rows = set(zip(inferred.column("responseLabel"), inferred.column("evidence"), inferred.column("rationale")))
+    params = {"country": "KZ", "claimStatus": "inferred"}
+    inferred = run_saved(shipped, "how-challenges-were-overcome", params)
+    columns = ("responseLabel", "evidence", "rationale")
+    rows = set(zip(*(inferred.column(c) for c in columns), strict=True))
     assert (
         "Professional and language training for employment",
         "Professional trainings, including languages skills",
