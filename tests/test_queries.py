@@ -683,3 +683,12 @@ def test_the_examples_of_how_to_read_a_finding(shipped: KnowledgeGraph) -> None:
         "The page lists responses and challenges apart; training for paid work is matched to the risk of "
         "weakening self-reliance.",
     ) in rows
+
+
+def test_no_broker_is_paired_with_itself(shipped: KnowledgeGraph) -> None:
+    """COMPETENCY 15: a broker links two other sides; Hakijamii (004, no refugees) is never a broker."""
+    results = run_saved(shipped, "brokers-between-refugee-organisations-and-government")
+    pairs = list(zip(results.column("broker"), results.column("refugeeSide"), strict=True))
+    assert pairs
+    assert all(broker != side for broker, side in pairs)
+    assert HAKIJAMII + "hakijamii" not in {broker for broker, _ in pairs}
