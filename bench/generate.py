@@ -169,6 +169,7 @@ def case(
         w.q(subject, RA + "evidence", anchor)
         w.q(anchor, RDF_TYPE, iri(OA + "TextQuoteSelector"))
         w.q(anchor, OA + "exact", typed(words, "string"))
+        w.q(subject, RA + "claimStatus", iri(BASE + "concept/claim/stated"))
 
     source = iri(f"{BASE}id/source/{slug}")
     g = w.graph
@@ -259,6 +260,7 @@ def case(
         w.q(it, RA + "outcome", out)
         fact(out, "Outcome", "Outcome")
         w.q(out, RA + "outcomeType", iri(kind))
+        w.q(out, RA + "resultLevel", iri(BASE + "concept/result/population-outcome"))
         w.q(out, RA + "affects", iri(rng.choice(c["population"])))
         w.q(out, RA + "quantity", typed(rng.randint(10, 5000), "integer"))
     scheme, ent = node("scheme"), node("entitlement")

@@ -87,6 +87,7 @@ FILL: dict[str, str | list[str]] = {
     "TODO: the result": "Stateless families enrolled with clinics",
     "TODO: the result as the source reports it": "Families were enrolled with a primary health clinic.",
     "outcome:TODO-outcome": "outcome:scheme-enrolment",
+    "result:TODO-result": "result:output",
     "TODO: name of the public scheme or service": "Primary health clinic registration in Shymkent",
     "TODO: who may use the scheme, on which terms": "Stateless persons may use the clinics via the programme",
     "TODO: the entitlement in your own words": "Access depends on the programme's support.",
@@ -156,6 +157,7 @@ SHEETS: dict[str, list[dict[str, str]]] = {
             "mode": "relationship-building",
             "purpose": "Agree how stateless families can be registered.",
             "evidence": "met the registration officers every month",
+            "claim_status": "stated",
         },
         {
             "id": "barrier-1",
@@ -167,6 +169,7 @@ SHEETS: dict[str, list[dict[str, str]]] = {
             "affects": "stateless-persons",
             "place": "kazakhstan",
             "evidence": "no identity documents accepted by the clinics",
+            "claim_status": "stated",
         },
         {
             "id": "challenge-1",
@@ -176,6 +179,7 @@ SHEETS: dict[str, list[dict[str, str]]] = {
             "description": "New officers did not know the agreed procedure.",
             "barrier": "staff-turnover",
             "evidence": "officers changed posts twice in one year",
+            "claim_status": "stated",
         },
         {
             "id": "response-1",
@@ -186,6 +190,7 @@ SHEETS: dict[str, list[dict[str, str]]] = {
             "responds_to": "challenge-1",
             "strategy": "capacity-building",
             "evidence": "trained each new officer",
+            "claim_status": "stated",
         },
         {
             "id": "condition-1",
@@ -195,6 +200,7 @@ SHEETS: dict[str, list[dict[str, str]]] = {
             "description": "Officers follow the procedure as their department backs it.",
             "condition": "local-actor-support",
             "evidence": "the city health department supports the work",
+            "claim_status": "stated",
         },
         {
             "id": "outcome-1",
@@ -203,8 +209,10 @@ SHEETS: dict[str, list[dict[str, str]]] = {
             "label": "Stateless families enrolled with clinics",
             "description": "Families were enrolled with a primary health clinic.",
             "outcome": "scheme-enrolment",
+            "result_level": "output",
             "affects": "stateless-persons",
             "evidence": "families enrolled with a clinic",
+            "claim_status": "stated",
         },
         {
             "id": "entitlement-1",
@@ -216,6 +224,7 @@ SHEETS: dict[str, list[dict[str, str]]] = {
             "entitled_to": "scheme",
             "entitlement": "programme-supported",
             "evidence": "stateless families may use the clinics",
+            "claim_status": "stated",
         },
     ],
     "schemes": [

@@ -65,6 +65,37 @@ def test_brokers_between_refugee_organisations_and_government(network) -> None:
     assert {KENYA + "refugepoint", KAZAKHSTAN + "rcs-rk", WHO_SERBIA} <= set(filtered.iri)
 
 
+def test_actor_groups_come_from_the_model(network) -> None:
+    """Groups follow organisation type and the population served, not the file an actor sits in."""
+    hakijamii = "https://w3id.org/refugee-access/id/case/kenya-hakijamii-social-protection/"
+    serbia = "https://w3id.org/refugee-access/id/case/serbia-migrant-health-coordination/"
+    # 004 never mentions refugees: Hakijamii serves grassroots communities.
+    assert analysis.group_of(network, hakijamii + "hakijamii") == analysis.OTHER_CIVIL_SOCIETY
+    # SPAF and APSP are umbrella bodies of civil-society organisations, not government.
+    assert analysis.group_of(network, hakijamii + "spaf") == "networks"
+    # 003: the NGOs gave health services to refugees and migrants; 000: RefugePoint works for refugees.
+    assert analysis.group_of(network, serbia + "ngos") == analysis.REFUGEE_ORGANISATIONS
+    assert analysis.group_of(network, KENYA + "refugepoint") == analysis.REFUGEE_ORGANISATIONS
+    assert analysis.group_of(network, WHO_SERBIA) == "international organisations"
+
+
+def test_barrier_edges_say_their_role(network) -> None:
+    """Only ra:addressesBarrier reads "addresses"; 000's politicisation is documented in the context."""
+    intervention = KENYA + "intervention"
+    politicisation = "https://w3id.org/refugee-access/concept/barrier/politicisation"
+    care = "https://w3id.org/refugee-access/concept/barrier/unaffordable-care"
+    reluctance = "https://w3id.org/refugee-access/concept/barrier/official-reluctance"
+    labels = {
+        target: {d["label"] for d in network.get_edge_data(intervention, target).values()}
+        for target in (politicisation, care, reluctance)
+    }
+    assert labels == {
+        politicisation: {"documents in its context"},
+        care: {"addresses"},
+        reluctance: {"met while implementing"},
+    }
+
+
 def test_brokers_are_exact_on_small_networks_and_a_repeatable_estimate_on_large_ones(network) -> None:
     actors = len(analysis.actor_network(network))
     exact = analysis.brokers(network)

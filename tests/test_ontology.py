@@ -25,6 +25,8 @@ SCHEMES = {"barrier", "population", "level", "rank", "strategy", "sector", "dime
     "outcome",
     "entitlement",
     "status",
+    "claim",
+    "result",
 }
 
 

@@ -31,6 +31,10 @@ def c(scheme: str, slug: str) -> str:
     return f"{CONCEPT}{scheme}/{slug}"
 
 
+ADDRESSED = "addressed"
+CONTEXT = "documented in the context"
+CHALLENGE = "met while implementing"
+
 # (question, query, parameters, columns, rows that must be there, rows that must not, exact?)
 COMPETENCY = [
     (
@@ -66,6 +70,30 @@ COMPETENCY = [
         False,
     ),
     (
+        # 000 says only "a mid-level official" of "the local bureaucracy": the county tier is inferred.
+        "2 the Kenyan county tier is the curator's reading",
+        "engagement-levels-and-ranks",
+        {"organisation": "RefugePoint"},
+        ("level", "rank", "claimStatus"),
+        {(c("level", "county"), c("rank", "mid-level"), "inferred")},
+        set(),
+        True,
+    ),
+    (
+        "2 stated findings only",
+        "engagement-levels-and-ranks",
+        {"claimStatus": "stated"},
+        ("organisation", "level"),
+        {(RCS_RK, c("level", "national")), (RCS_RK, c("level", "city"))},
+        # 003 names no state body: the tier of "all state actors" is read from the national mechanism.
+        {
+            (REFUGEPOINT, c("level", "county")),
+            (RCS_RK, c("level", "sub-national")),
+            (WHO_SERBIA, c("level", "national")),
+        },
+        False,
+    ),
+    (
         "2 Kazakh city departments",
         "engagement-levels-and-ranks",
         {"organisation": "RCS RK"},
@@ -88,44 +116,72 @@ COMPETENCY = [
         True,
     ),
     (
+        # 000: "Challenge addressed" lists two; politicisation is why the overt route was avoided.
         "4 barriers in Kenya",
         "barriers-by-intervention",
         {"country": "KE"},
-        ("barrierType",),
+        ("barrierType", "role"),
         {
-            (c("barrier", "unaffordable-care"),),
-            (c("barrier", "lack-of-engagement-with-officials"),),
-            (c("barrier", "politicisation"),),
+            (c("barrier", "unaffordable-care"), ADDRESSED),
+            (c("barrier", "lack-of-engagement-with-officials"), ADDRESSED),
+            (c("barrier", "politicisation"), CONTEXT),
+            (c("barrier", "official-reluctance"), CHALLENGE),
         },
-        {(c("barrier", "interpreter-shortage"),)},
-        False,
+        {(c("barrier", "interpreter-shortage"), ADDRESSED), (c("barrier", "politicisation"), ADDRESSED)},
+        True,
     ),
     (
+        # 001: it advocates inclusion in state schemes; its four challenges are met while delivering.
         "4 barriers in Kazakhstan",
         "barriers-by-intervention",
         {"country": "KZ"},
-        ("barrierType",),
+        ("barrierType", "role"),
         {
-            (c("barrier", "exclusion-from-public-schemes"),),
-            (c("barrier", "temporary-residence"),),
-            (c("barrier", "staff-turnover"),),
-            (c("barrier", "dependency-risk"),),
+            (c("barrier", "exclusion-from-public-schemes"), ADDRESSED),
+            (c("barrier", "exclusion-from-public-schemes"), CHALLENGE),
+            (c("barrier", "temporary-residence"), CHALLENGE),
+            (c("barrier", "staff-turnover"), CHALLENGE),
+            (c("barrier", "dependency-risk"), CHALLENGE),
         },
         set(),
         True,
     ),
     (
+        # 003: WHO "needed to address" legal status and limited resources; the rest are
+        # "further difficulties".
         "4 barriers in Serbia",
         "barriers-by-intervention",
         {"country": "Serbia"},
-        ("barrierType",),
+        ("barrierType", "role"),
         {
-            (c("barrier", "legal-status"),),
-            (c("barrier", "limited-system-resources"),),
-            (c("barrier", "unmet-basic-needs"),),
-            (c("barrier", "language-cultural-barriers"),),
+            (c("barrier", "legal-status"), ADDRESSED),
+            (c("barrier", "limited-system-resources"), ADDRESSED),
+            (c("barrier", "legal-status"), CONTEXT),
+            (c("barrier", "unmet-basic-needs"), CONTEXT),
+            (c("barrier", "language-cultural-barriers"), CONTEXT),
         },
+        {
+            (c("barrier", "language-cultural-barriers"), ADDRESSED),
+            (c("barrier", "unmet-basic-needs"), ADDRESSED),
+        },
+        True,
+    ),
+    (
+        "4 only addressed barriers when asked",
+        "barriers-by-intervention",
+        {"country": "RS", "role": ADDRESSED},
+        ("barrierType",),
+        {(c("barrier", "legal-status"),), (c("barrier", "limited-system-resources"),)},
         set(),
+        True,
+    ),
+    (
+        "4 WHO/Europe lists barriers but does not claim to address them",
+        "barriers-by-intervention",
+        {"role": ADDRESSED},
+        ("intervention",),
+        {(KENYA_NHIF + "intervention",), (KAZAKHSTAN + "intervention",), (SERBIA + "intervention",)},
+        {(WHO_EUROPE + "intervention",), (HAKIJAMII + "intervention",)},
         True,
     ),
     (
@@ -178,6 +234,59 @@ COMPETENCY = [
         False,
     ),
     (
+        # 001: the project helps a few mandate refugees "access health care on a paid basis"; it does not
+        # say they pay. Urgent care is the part the guaranteed level of care does not cover.
+        "7 Kazakhstan: programme-supported health care",
+        "target-groups-and-entitlements",
+        {"country": "KZ", "group": "mandate-refugees"},
+        ("scheme", "entitlementStatus", "claimStatus"),
+        {
+            (KAZAKHSTAN + "paid-health-care", c("entitlement", "programme-supported"), "stated"),
+            (KAZAKHSTAN + "paid-health-care", c("entitlement", "paid-basis-only"), "inferred"),
+        },
+        {(KAZAKHSTAN + "national-health-care", c("entitlement", "programme-supported"))},
+        False,
+    ),
+    (
+        "7 Kazakhstan: urgent care outside the guaranteed level",
+        "target-groups-and-entitlements",
+        {"country": "KZ"},
+        ("group", "scheme"),
+        {
+            (c("population", "refugees"), KAZAKHSTAN + "urgent-care-outside-guaranteed-level"),
+            (c("population", "asylum-seekers"), KAZAKHSTAN + "urgent-care-outside-guaranteed-level"),
+        },
+        {
+            (c("population", "refugees"), KAZAKHSTAN + "national-health-care"),
+            (c("population", "asylum-seekers"), KAZAKHSTAN + "national-health-care"),
+        },
+        False,
+    ),
+    (
+        # 004 never mentions refugees: Hakijamii keeps its own target group.
+        "7 Hakijamii targets grassroots communities",
+        "target-groups-and-entitlements",
+        {"country": "KE"},
+        ("intervention", "group"),
+        {
+            (HAKIJAMII + "intervention", c("population", "grassroots-communities")),
+            (KENYA_NHIF + "intervention", c("population", "urban-refugees")),
+            (KENYA_NHIF + "intervention", c("population", "government-officials")),
+        },
+        {(HAKIJAMII + "intervention", c("population", "refugees"))},
+        False,
+    ),
+    (
+        # 003: "thousands remained trapped in Serbia reluctant to seek asylum".
+        "7 Serbia: reluctant to seek asylum",
+        "barriers-by-type",
+        {"barrier": "legal-status"},
+        ("barrier", "claimStatus"),
+        {(SERBIA + "barrier-reluctance-to-seek-asylum", "stated")},
+        set(),
+        False,
+    ),
+    (
         "7 target groups of Kenya and Serbia",
         "target-groups-and-entitlements",
         {"group": "refugees"},
@@ -220,6 +329,7 @@ COMPETENCY = [
             (KAZAKHSTAN + "ministry-labour-social-protection", "partner in the intervention"),
             (KAZAKHSTAN + "employment-social-programmes-shymkent", "partner in the intervention"),
             (SERBIA + "state-actors", "member of a coordination mechanism"),
+            (SERBIA + "state-actors", "took services of others into its public system"),
         },
         {(REFUGEPOINT, "partner in the intervention")},
         False,
@@ -307,6 +417,19 @@ COMPETENCY = [
         False,
     ),
     (
+        "14 outputs and outcomes in Kenya",
+        "outcomes-reported",
+        {"country": "KE"},
+        ("outcomeType", "resultLevel", "figureGiven"),
+        {
+            (c("outcome", "scheme-enrolment"), c("result", "output"), "in words only"),
+            (c("outcome", "official-targets-met"), c("result", "system-outcome"), "none"),
+            (c("outcome", "service-integration"), c("result", "system-outcome"), "none"),
+        },
+        set(),
+        True,
+    ),
+    (
         "14 results in Kazakhstan",
         "outcomes-reported",
         {"country": "KZ"},
@@ -334,8 +457,23 @@ COMPETENCY = [
         {},
         ("broker",),
         {(REFUGEPOINT,), (RCS_RK,), (WHO_SERBIA,)},
-        {(ORG + "who-europe",), (ORG + "unhcr",)},
+        {(ORG + "who-europe",), (ORG + "unhcr",), (HAKIJAMII + "hakijamii",)},
         True,
+    ),
+    (
+        # WHO brings the NGOs serving refugees and migrants into one mechanism with all state actors;
+        # RefugePoint and the Red Crescent, refugee organisations themselves, link the groups they serve.
+        "15 what each broker links",
+        "brokers-between-refugee-organisations-and-government",
+        {},
+        ("broker", "government", "refugeeSide"),
+        {
+            (WHO_SERBIA, SERBIA + "state-actors", SERBIA + "ngos"),
+            (REFUGEPOINT, KENYA_NHIF + "mid-level-official", c("population", "urban-refugees")),
+            (RCS_RK, KAZAKHSTAN + "ministry-labour-social-protection", c("population", "mandate-refugees")),
+        },
+        {(REFUGEPOINT, KENYA_NHIF + "mid-level-official", REFUGEPOINT)},
+        False,
     ),
     (
         "16 gaps in Kenya",
@@ -345,18 +483,51 @@ COMPETENCY = [
         {(c("barrier", "interpreter-shortage"),), (c("barrier", "lack-of-legal-support"),)},
         {
             (c("barrier", "unaffordable-care"),),
-            (c("barrier", "politicisation"),),
             (c("barrier", "lack-of-engagement-with-officials"),),
         },
         False,
     ),
     (
+        # 003 lists language barriers among "further difficulties": nobody is said to address them.
+        "16 Kenya: Serbia's language barrier is not addressed elsewhere",
+        "barriers-without-intervention-in-country",
+        {"country": "KE"},
+        ("barrierType", "status"),
+        {(c("barrier", "language-cultural-barriers"), "documented elsewhere, not addressed")},
+        {(c("barrier", "language-cultural-barriers"), "addressed elsewhere")},
+        False,
+    ),
+    (
+        # 000 describes politicisation as the setting, not as a barrier the programme set out to reduce.
+        "16 Kenya: politicisation documented, not addressed",
+        "barriers-without-intervention-in-country",
+        {"country": "KE"},
+        ("barrierType", "status"),
+        {(c("barrier", "politicisation"), "documented here, not addressed")},
+        set(),
+        False,
+    ),
+    (
+        # 003's "further difficulties" are documented in Serbia, not addressed; legal status is addressed.
         "16 gaps in Serbia",
         "barriers-without-intervention-in-country",
         {"country": "RS"},
+        ("barrierType", "status"),
+        {
+            (c("barrier", "interpreter-shortage"), "documented elsewhere, not addressed"),
+            (c("barrier", "language-cultural-barriers"), "documented here, not addressed"),
+            (c("barrier", "unmet-basic-needs"), "documented here, not addressed"),
+        },
+        {(c("barrier", "legal-status"), "documented here, not addressed")},
+        False,
+    ),
+    (
+        "16 Serbia: legal status is addressed there",
+        "barriers-without-intervention-in-country",
+        {"country": "RS"},
         ("barrierType",),
-        {(c("barrier", "interpreter-shortage"),)},
-        {(c("barrier", "legal-status"),), (c("barrier", "language-cultural-barriers"),)},
+        set(),
+        {(c("barrier", "legal-status"),), (c("barrier", "limited-system-resources"),)},
         False,
     ),
     (
@@ -468,3 +639,72 @@ def test_an_ask_answers_true_or_false_in_every_form(shipped: KnowledgeGraph) -> 
     assert shipped.select(refugepoint.replace("RefugePoint", "Nobody at all")).boolean is False
     answer = shipped.select(refugepoint)
     assert answer.rows == [] and Results.from_json(answer.serialize("json")).boolean is True
+
+
+FINDING_QUERIES = sorted(
+    name for name, query in catalogue().items() if query.parameter("claimStatus") is not None
+)
+
+
+def test_queries_returning_findings_say_how_they_are_known() -> None:
+    """Every saved query that returns findings has a claimStatus column and parameter."""
+    assert {
+        "barriers-by-intervention",
+        "barriers-without-intervention-in-country",
+        "engagement-levels-and-ranks",
+        "how-challenges-were-overcome",
+        "outcomes-reported",
+        "target-groups-and-entitlements",
+        "government-contributions",
+        "brokers-between-refugee-organisations-and-government",
+    } <= set(FINDING_QUERIES)
+
+
+@pytest.mark.parametrize("name", FINDING_QUERIES)
+def test_claim_status_parameter_keeps_only_that_status(shipped: KnowledgeGraph, name: str) -> None:
+    everything = run_saved(shipped, name)
+    assert "claimStatus" in everything.variables and "rationale" in everything.variables
+    counts = {}
+    for status in ("stated", "inferred"):
+        rows = run_saved(shipped, name, {"claimStatus": status})
+        # a row with no finding in it (a condition with no observation yet) has no status to filter on
+        assert set(rows.column("claimStatus")) <= {status, ""}, name
+        counts[status] = rows.column("claimStatus").count(status)
+    assert counts["stated"] + counts["inferred"] > 0, f"{name}: no finding says how it is known"
+    for row in run_saved(shipped, name, {"claimStatus": "inferred"}).rows:
+        if row.get("claimStatus") is None:
+            continue
+        rationale = row.get("rationale")
+        assert rationale is not None and rationale.value, f"{name}: inferred without rationale"
+
+
+def test_the_examples_of_how_to_read_a_finding(shipped: KnowledgeGraph) -> None:
+    """docs/reading-findings.md shows these rows; they must stay what the queries answer."""
+    stated = run_saved(shipped, "barriers-by-intervention", {"country": "RS", "role": "addressed"})
+    columns = ("barrierLabel", "evidence", "claimStatus")
+    rows = set(zip(*(stated.column(c) for c in columns), strict=True))
+    assert ("Unregulated legal status", "an often unregulated legal status", "stated") in rows
+    assert (
+        "Unregulated legal status",
+        "needed to address the challenges involved in providing health services",
+        "stated",
+    ) in rows
+    params = {"country": "KZ", "claimStatus": "inferred"}
+    inferred = run_saved(shipped, "how-challenges-were-overcome", params)
+    columns = ("responseLabel", "evidence", "rationale")
+    rows = set(zip(*(inferred.column(c) for c in columns), strict=True))
+    assert (
+        "Professional and language training for employment",
+        "Professional trainings, including languages skills",
+        "The page lists responses and challenges apart; training for paid work is matched to the risk of "
+        "weakening self-reliance.",
+    ) in rows
+
+
+def test_no_broker_is_paired_with_itself(shipped: KnowledgeGraph) -> None:
+    """COMPETENCY 15: a broker links two other sides; Hakijamii (004, no refugees) is never a broker."""
+    results = run_saved(shipped, "brokers-between-refugee-organisations-and-government")
+    pairs = list(zip(results.column("broker"), results.column("refugeeSide"), strict=True))
+    assert pairs
+    assert all(broker != side for broker, side in pairs)
+    assert HAKIJAMII + "hakijamii" not in {broker for broker, _ in pairs}

@@ -204,6 +204,21 @@ INVALID = [
         {("ex:county-office", "ra:GovernmentBodyShape", "ra:governmentLevel")},
     ),
     (
+        "organisation-network-with-level.ttl",
+        {("ex:forum-of-csos", "ra:GovernmentLevelDomainShape", None)},
+    ),
+    (
+        "facts-inferred-without-rationale.ttl",
+        {("ex:inferred-barrier", "ra:InferredClaimShape", None)},
+    ),
+    (
+        "organisation-claim-without-evidence.ttl",
+        {
+            ("ex:county-claim", "ra:InferredClaimShape", None),
+            ("ex:county-claim", "ra:EvidencePropertyShape", "ra:evidence"),
+        },
+    ),
+    (
         "organisation-wikidata-page-url.ttl",
         {("ex:city", "ra:WikidataLinkShape", "skos:exactMatch|skos:closeMatch|owl:sameAs")},
     ),
@@ -245,6 +260,10 @@ MODEL_INVALID = [
     ("ontology-term-no-definition.ttl", {("ra:FixtureClass", "ra:OntologyTermShape", None)}),
     ("concept-no-definition.ttl", {(FIXTURE_CONCEPT, "ra:ConceptShape", "skos:definition")}),
     ("concept-barrier-leaf-no-dimension.ttl", {(FIXTURE_CONCEPT, "ra:BarrierLeafShape", None)}),
+    (
+        "ontology-deprecated-without-successor.ttl",
+        {("ra:fixtureOldProperty", "ra:DeprecatedTermShape", "dcterms:isReplacedBy")},
+    ),
 ]
 
 
@@ -269,7 +288,7 @@ def test_scheme_value_shapes_list_exactly_the_scheme_concepts() -> None:
         concepts = set(rdflib.Graph().parse(path).subjects(RDF.type, SKOS.Concept))
         assert listed == concepts, scheme
         checked += 1
-    assert checked == 11
+    assert checked == 13
 
 
 def test_targeted_property_shapes_have_curator_messages() -> None:

@@ -24,13 +24,17 @@ TIES = ("ra:partner", "ra:supporter", "ra:technicalSupport", "ra:targetGroup")
 
 #: The side of the field each class of actor stands on, for "whom does a broker connect".
 GROUPS = {
-    "ra:NonGovernmentalOrganisation": "refugee organisations",
     "ra:InternationalOrganisation": "international organisations",
     "ra:Network": "networks",
     "ra:CoordinationMechanism": "networks",
     "ra:ResearchBody": "research bodies",
 }
 GOVERNMENT = "government"
+#: Non-governmental organisations split by the population they serve (ra:servesPopulation):
+#: an NGO serving refugees, asylum-seekers or migrants is not in the same group as, say, a
+#: social-protection advocate serving grassroots communities.
+REFUGEE_ORGANISATIONS = "refugee organisations"
+OTHER_CIVIL_SOCIETY = "other civil-society organisations"
 
 
 def group_of(graph: nx.MultiDiGraph, node: str) -> str:
@@ -41,7 +45,12 @@ def group_of(graph: nx.MultiDiGraph, node: str) -> str:
     if data["type"] == "population":
         return "population groups"
     if data["type"] == "organisation":
-        return next((g for cls, g in GROUPS.items() if cls in data["kind"]), "refugee organisations")
+        group = next((g for cls, g in GROUPS.items() if cls in data["kind"]), None)
+        if group is not None:
+            return group
+        if "refugees or migrants" in data.get("serves", ""):
+            return REFUGEE_ORGANISATIONS
+        return OTHER_CIVIL_SOCIETY
     return str(data["type"])
 
 

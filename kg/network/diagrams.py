@@ -380,8 +380,13 @@ def ego_diagram(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Diagram
 
 
 def barriers(graph: nx.MultiDiGraph) -> Diagram:
-    """Interventions on one side, barrier types on the other; an edge where one addresses or meets one."""
-    keep = ("ra:addressesBarrier", "ra:encounteredChallenge")
+    """Interventions on one side, barrier types on the other; an edge where one addresses, documents or
+    meets one.
+
+    The edge's label says which: only ``ra:addressesBarrier`` reads "addresses"; a barrier the source
+    describes in the setting reads "documents in its context", a challenge "met while implementing".
+    """
+    keep = ("ra:addressesBarrier", "ra:contextBarrier", "ra:encounteredChallenge")
     edges = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["relation"] in keep]
     sub = merge_parallel(graph.edge_subgraph(edges))
     for node, d in graph.nodes(data=True):  # barriers nobody addresses are gaps: show them too
@@ -390,8 +395,10 @@ def barriers(graph: nx.MultiDiGraph) -> Diagram:
     interventions = [n for n, d in sub.nodes(data=True) if d["type"] == "intervention"]
     return Diagram(
         sub,
-        "Barriers and the interventions that address them",
-        "Left: interventions; right: barrier types. A barrier with no edge is one nobody addresses.",
+        "Barriers and the interventions that address, document or meet them",
+        "Left: interventions; right: barrier types. An edge is labelled addresses, documents in its context"
+        " or met while implementing; only the first is a barrier addressed. A barrier with no edge is one"
+        " no intervention names.",
         layout(sub, bipartite=interventions),
     )
 

@@ -49,6 +49,9 @@ NODE_TYPES: dict[str, str] = {
 #: Edge labels where the property's local name would mislead.
 RELATION_LABELS = {
     "ra:Engagement": "engages",
+    "ra:addressesBarrier": "addresses",
+    "ra:contextBarrier": "documents in its context",
+    "ra:encounteredChallenge": "met while implementing",
     "dcterms:spatial": "place",
     "schema:containedInPlace": "part of",
 }
@@ -91,7 +94,9 @@ def _pick(values: set[str]) -> str:
 def project(engine: Engine) -> nx.MultiDiGraph:
     """The typed, sourced network of a loaded graph (or any engine that answers SPARQL).
 
-    Node attributes: type, kind (class), label, description, code, sources, graphs.
+    Node attributes: type, kind (class), label, description, code, sources, serves ("refugees or
+    migrants", "other groups" or "" from ra:servesPopulation, so that analyses group actors by what
+    the model says they are).
     Edge attributes: relation (CURIE), label, graph, source, source_label, via (IRI of the
     n-ary fact behind the edge, or ''), via_label, level, rank, mode (CURIEs joined by ', ').
 
@@ -112,6 +117,8 @@ def project(engine: Engine) -> nx.MultiDiGraph:
             for field in ("object", "label", "description", "code", "graph", "source"):
                 if value.get(field):
                     info[field].add(value[field])
+        elif value["part"] == "serves":
+            nodes[value["subject"]]["serves"].add(value["label"])
         else:
             key = (value["subject"], value["relation"], value["object"], value.get("via", ""), value["graph"])
             attrs = edges[key]  # created even when the edge has no attribute
@@ -133,6 +140,7 @@ def project(engine: Engine) -> nx.MultiDiGraph:
             description=_pick(info["description"]),
             code=_pick(info["code"]),
             sources=", ".join(sorted(info["source"])),
+            serves=", ".join(sorted(info["serves"])),
         )
     for (subject, relation, obj, via, named_graph), attrs in sorted(edges.items()):
         if subject not in graph or obj not in graph or subject == obj:
