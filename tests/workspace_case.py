@@ -70,6 +70,7 @@ FILL: dict[str, str | list[str]] = {
     "TODO: the result": "Families registered with a family doctor",
     "TODO: the result as the source reports it": "Thousands of families found a family doctor.",
     "outcome:TODO-outcome": "outcome:scheme-enrolment",
+    "result:TODO-result": "result:output",
     "TODO: name of the public scheme or service": "Provincial public health insurance",
     "TODO: who may use the scheme, on which terms": "Resettled refugees are insured as residents are",
     "TODO: the entitlement in your own words": "Insurance on the same terms as residents.",
