@@ -18,14 +18,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kg.namespaces import BASE
+from kg.namespaces import BASE, RDF_TYPE, Term
 from kg.resources import package_file
 from kg.server import negotiate
 from kg.server.limits import TRUNCATED_HEADER
 from kg.server.pool import CappedEngine
 from kg.server.state import ServerState, state_of
 from kg.server.view import TermView, term_view
-from kg.server.worker import Term
 
 Row = dict[str, Any]  # one solution: variable → RDF term
 
@@ -44,7 +43,6 @@ LABELS = (
     "https://schema.org/name",
     "http://purl.org/dc/terms/title",
 )
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SOURCE_PROPERTIES = ("http://purl.org/dc/terms/source", "http://www.w3.org/ns/prov#wasDerivedFrom")
 
 

@@ -21,9 +21,10 @@ from typing import Any
 
 from kg.errors import KGError, QueryError
 from kg.load import LoadedFile
+from kg.namespaces import Term
 from kg.results import Results
 from kg.server.settings import Settings
-from kg.server.worker import Answer, ProtocolJob, SelectJob, Term, serve
+from kg.server.worker import Answer, ProtocolJob, SelectJob, serve
 
 log = logging.getLogger("kg.server")
 

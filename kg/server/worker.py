@@ -12,7 +12,7 @@ import contextlib
 import ctypes
 import json
 import resource
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -21,13 +21,10 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.load import KnowledgeGraph, LoadedFile, read_file
+from kg.namespaces import Term, prefixes
+from kg.results import solutions_json, term_json
 from kg.server import negotiate
-from kg.server.guard import check_query, has_dataset_clause
-
-#: An RDF term as pyoxigraph gives it.
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from kg.server.guard import Parser, check_query, has_dataset_clause
 
 
 @dataclass(frozen=True)
@@ -68,28 +65,14 @@ def _isolate_network() -> bool:
         return False
 
 
-def term_json(term: Any) -> dict[str, Any]:
-    """One RDF term in SPARQL 1.1 results JSON."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        parts = ("subject", "predicate", "object")
-        return {"type": "triple", "value": {p: term_json(getattr(term, p)) for p in parts}}
-    raise TypeError(f"not an RDF term: {term!r}")
+def parser(options: dict[str, Any]) -> Parser:
+    """Oxigraph's parser with the options a query will run with, over an empty store.
 
-
-def solutions_json(variables: list[str], rows: Iterable[dict[str, Any]]) -> bytes:
-    body = {"head": {"vars": variables}, "results": {"bindings": list(rows)}}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    Only queries without SERVICE reach it (see :mod:`kg.server.guard`), and an empty store makes
+    their evaluation, where the engine starts it at once (ASK), end at once.
+    """
+    empty = ox.Store()
+    return lambda text: empty.query(text, **options)
 
 
 def capped(items: Iterator[Any], limit: int) -> tuple[list[Any], bool]:
@@ -115,8 +98,8 @@ class Worker:
         return self.protocol(job)
 
     def select(self, job: SelectJob) -> Answer:
-        """The core query path (kg.query.run_select), rows capped afterwards."""
-        check_query(job.sparql)
+        """The core query path (:meth:`kg.load.KnowledgeGraph.select_json`), rows capped afterwards."""
+        check_query(job.sparql, parser({}))
         raw = self.graph.select_json(job.sparql, job.bindings)
         parsed = json.loads(raw)
         if "boolean" in parsed:
@@ -131,16 +114,15 @@ class Worker:
 
     def protocol(self, job: ProtocolJob) -> Answer:
         """Any query form, with the protocol's dataset, serialized as negotiated."""
-        from kg.namespaces import prefixes
-
-        words = check_query(job.query)
         options: dict[str, Any] = {"prefixes": prefixes(), "base_iri": job.base_iri}
-        if job.default_graphs or job.named_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-        elif not has_dataset_clause(words):
-            options["use_default_graph_as_union"] = True
         try:
+            parse = parser(options)
+            check_query(job.query, parse)
+            if job.default_graphs or job.named_graphs:
+                options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+                options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+            elif not has_dataset_clause(job.query, parse):
+                options["use_default_graph_as_union"] = True
             result = self.graph.store.query(job.query, **options)
             if isinstance(result, ox.QueryBoolean):
                 fmt = negotiate.choose(negotiate.BOOLEAN, job.accept, job.format)
