@@ -79,6 +79,55 @@ def test_service_is_refused(client: httpx.Client, listener: Listener, template: 
     assert listener.settled() == 0
 
 
+@pytest.fixture(scope="module")
+def unisolated() -> Iterator[httpx.Client]:
+    """A server whose workers stay on the network: only the SERVICE check stands."""
+    args = ("--timeout", "2", "--workers", "1", "--no-isolation")
+    with running_server(*args) as url, httpx.Client(base_url=url, timeout=60) as found:
+        yield found
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT ?x WHERE {{ FILTER(1<2)SERVICE#>\n<{url}/x> {{ ?x ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "ASK {{ SeRvIcE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_service_is_refused_without_isolation(
+    unisolated: httpx.Client, listener: Listener, template: str
+) -> None:
+    response = unisolated.get("/sparql", params={"query": template.format(url=listener.url)})
+    assert response.status_code == 400
+    assert "SERVICE is not allowed" in response.text
+    assert listener.settled() == 0
+
+
+def test_a_harmless_mention_of_service_is_answered_without_isolation(
+    unisolated: httpx.Client, listener: Listener
+) -> None:
+    query = f'SELECT ?x WHERE {{ BIND("SERVICE <{listener.url}/x> {{}}" AS ?x) }} # SERVICE'
+    response = unisolated.get("/sparql", params={"query": query})
+    assert response.status_code == 200
+    assert response.json()["results"]["bindings"][0]["x"]["value"].startswith("SERVICE <")
+    assert listener.settled() == 0
+
+
+def test_public_server_without_isolation_refuses_to_start() -> None:
+    args = ["--host", "0.0.0.0", "--port", "18210", "--no-isolation"]
+    refused = subprocess.run(
+        [sys.executable, "-m", "kg.server.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "NOT CUT OFF FROM THE NETWORK" in refused.stderr and "--allow-unisolated" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 @pytest.mark.parametrize(
     "template",
     [

@@ -27,6 +27,12 @@ from kg.cli import DATA_OPTION
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Output folder of `kg build` to serve as well (its diagrams and documentation).",
 )
+@click.option(
+    "--allow-unisolated",
+    is_flag=True,
+    help="Serve on a public address even where query workers cannot be cut off from the network.",
+)
+@click.option("--no-isolation", is_flag=True, hidden=True, help="Leave workers on the network (tests).")
 def serve(
     host: str,
     port: int,
@@ -35,6 +41,8 @@ def serve(
     max_rows: int,
     workers: int | None,
     site: Path | None,
+    allow_unisolated: bool,
+    no_isolation: bool,
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint, dereferenceable IRIs, dataset description and pages.
 
@@ -47,11 +55,20 @@ def serve(
 
     from kg.load import load
     from kg.server.app import create_app
+    from kg.server.isolation import can_isolate, check_isolation
     from kg.server.settings import Settings
 
-    settings = Settings(timeout=timeout, max_rows=max_rows, site=site.resolve() if site else None)
+    settings = Settings(
+        timeout=timeout,
+        max_rows=max_rows,
+        site=site.resolve() if site else None,
+        host=host,
+        isolate=not no_isolation,
+        allow_unisolated=allow_unisolated,
+    )
     if workers:
         settings = dataclasses.replace(settings, workers=workers)
+    check_isolation(settings, settings.isolate and can_isolate())
     graph = load(data)
     click.echo(f"serving {len(graph)} statements on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     uvicorn.run(create_app(graph, settings), host=host, port=port, log_level="warning", access_log=False)

@@ -73,7 +73,13 @@ class WorkerPool:
         parent, child = context.Pipe()
         process = context.Process(
             target=serve,
-            args=(child, self.files, self.settings.max_rows, self.settings.worker_memory),
+            args=(
+                child,
+                self.files,
+                self.settings.max_rows,
+                self.settings.worker_memory,
+                self.settings.isolate,
+            ),
             daemon=True,
             name="kg-query-worker",
         )

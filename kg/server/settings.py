@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,5 +26,21 @@ class Settings:
     worker_memory: int = 2 * 1024**3
     #: Bytes of answers kept in memory (the store is read-only, so answers never go stale).
     cache_bytes: int = 64 * 1024**2
+    #: Address the server listens on: anything but loopback makes it public.
+    host: str = "127.0.0.1"
+    #: Cut query workers off from the network (a second wall behind the SERVICE check).
+    isolate: bool = True
+    #: Listen beyond this machine even when the workers cannot be cut off from the network.
+    allow_unisolated: bool = False
     #: Output of ``kg build`` to serve at /site/ (diagrams, ontology documentation), if any.
     site: Path | None = None
+
+    @property
+    def public(self) -> bool:
+        """Whether other machines can reach the server (any address but loopback)."""
+        if self.host == "localhost":
+            return False
+        try:
+            return not ipaddress.ip_address(self.host).is_loopback
+        except ValueError:  # a host name: assume it is reachable
+            return True

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from kg.errors import InputError, KGError, QueryError
 from kg.resources import package_file
 from kg.server import negotiate
+from kg.server.guard import check_depth
 from kg.server.limits import TRUNCATED_HEADER
 from kg.server.state import ServerState, state_of, wants_html
 from kg.server.worker import Answer, ProtocolJob
@@ -104,6 +105,7 @@ async def endpoint(request: Request) -> Response:
         if request.method == "POST":
             raise QueryError("no query given: send query=... or a SPARQL query body")
         return await service_description(request, state, formats[0] if formats else None)
+    check_depth(query)  # before any worker: deep nesting overflows the parser's stack
     job = ProtocolJob(
         query=query,
         default_graphs=tuple(_iris(params, "default-graph-uri")),

@@ -9,7 +9,6 @@ is applied while the solutions are read, so a huge answer is never built in full
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import resource
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from kg.namespaces import Term, prefixes
 from kg.results import solutions_json, term_json
 from kg.server import negotiate
 from kg.server.guard import Parser, check_query, has_dataset_clause
+from kg.server.isolation import isolate_network
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,6 @@ class Answer:
     media_type: str
     truncated: bool = False
     form: str = "select"  # select, ask, graph
-
-
-def _isolate_network() -> bool:
-    """Move into a fresh user and network namespace: no interface but a down loopback."""
-    clone_newuser, clone_newnet = 0x10000000, 0x40000000
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.unshare(clone_newuser | clone_newnet) == 0
-    except (OSError, AttributeError):
-        return False
 
 
 def parser(options: dict[str, Any]) -> Parser:
@@ -176,9 +166,9 @@ def _prefixes_for(fmt: str, triples: list[ox.Triple]) -> dict[str, str] | None:
     return used_prefixes(triples)
 
 
-def serve(conn: Connection, files: list[LoadedFile], max_rows: int, memory: int) -> None:
+def serve(conn: Connection, files: list[LoadedFile], max_rows: int, memory: int, isolate: bool) -> None:
     """Entry point of a worker process: load, report ready, then answer jobs until the pipe closes."""
-    isolated = _isolate_network()
+    isolated = isolate and isolate_network()
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     store = ox.Store()
