@@ -340,3 +340,47 @@ def test_validation_fetches_nothing(listener: Listener, tmp_path: Path) -> None:
         report = kg.validate(kg.load([data]), engine=engine)
         assert any(r.path == "ra:implementor" for r in report.violations)  # validated, not skipped
     assert listener.settled() == 0
+
+
+# ---------------------------------------------------------------- admission at the door
+
+
+@pytest.mark.slow
+def test_a_crowd_of_slow_queries_is_turned_away_and_quick_work_still_answered() -> None:
+    """100 slow queries at once: those beyond the waiting line get 503 with Retry-After before any
+    slow one ends, and an ASK, a cached saved query, a static file and an entity page are answered
+    while the slow ones still run (told by the order of events, not by clocks)."""
+    saved = "/queries/who-engages-mid-level-officials.json"
+    with (
+        running_server("--timeout", "4", "--workers", "1") as url,
+        httpx.Client(base_url=url, timeout=60) as http,
+        httpx.Client(base_url=url, timeout=60, limits=httpx.Limits(max_connections=200)) as shared,
+    ):
+        assert http.get(saved).status_code == 200  # now cached
+        turned_away = threading.Event()
+        ended: list[int] = []
+
+        def slow(_: int) -> httpx.Response:
+            response = shared.get("/sparql", params={"query": STREAMED_CROSS_JOIN})
+            if response.status_code == 503 and "as many queries as it can" in response.text:
+                assert "Retry-After" in response.headers
+                turned_away.set()
+            else:
+                ended.append(response.status_code)
+            return response
+
+        with ThreadPoolExecutor(100) as crowd:
+            answers = crowd.map(slow, range(100))
+            assert turned_away.wait(timeout=60)
+            quick = [
+                http.get("/sparql", params={"query": "PREFIX x: <urn:x> ASK { ?s ?p ?o }"}),
+                http.get(saved),
+                http.get("/static/style.css"),
+                http.get("/id/place/kenya.html"),
+            ]
+            finished_before_quick = len(ended)
+            statuses = [a.status_code for a in answers]
+    assert [r.status_code for r in quick] == [200, 200, 200, 200]
+    assert quick[0].json()["boolean"] is True
+    assert finished_before_quick == 0, "quick work waited for slow queries"
+    assert statuses.count(503) >= 35 and set(statuses) == {503}

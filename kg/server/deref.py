@@ -161,7 +161,7 @@ async def entity(state: ServerState, iri: str) -> Entity:
     key = ("entity", iri)
     found: Entity | None = state.cache.get(key)
     if found is None:
-        found = await state.blocking(fetch_entity, state, iri)
+        found = await state.querying(fetch_entity, state, iri)
         state.cache.put(key, found, 512 + 256 * len(found.rows))
     return found
 

@@ -58,7 +58,7 @@ async def cached_answer(state: ServerState, name: str, params: Mapping[str, str]
     key = ("saved", name, tuple(sorted(params.items())))
     found: Answer | None = state.cache.get(key)
     if found is None:
-        found = await state.blocking(answer, state, name, params)
+        found = await state.querying(answer, state, name, params)
         state.cache.put(key, found, 2 * len(found.results.serialize("json")) + 256)
     return found
 
@@ -174,7 +174,7 @@ async def ontology(request: Request) -> Response:
     key = ("ontology-page",)
     grouped = state.cache.get(key)
     if grouped is None:
-        terms, schemes = await state.blocking(_ontology_rows, state)
+        terms, schemes = await state.querying(_ontology_rows, state)
         grouped = (_group_terms(terms), _group_schemes(schemes))
         state.cache.put(key, grouped, 1024 * (len(terms) + len(schemes)))
     kinds, schemes = grouped
@@ -210,7 +210,7 @@ def _site_diagrams(state: ServerState) -> list[str]:
 
 async def diagrams(request: Request) -> Response:
     state = state_of(request)
-    drawn, note = await state.blocking(_network_diagrams, state)
+    drawn, note = await state.querying(_network_diagrams, state)
     listed = [(stem, getattr(d, "title", stem)) for stem, d in drawn.items()]
     return state.render(request, "diagrams.html", drawn=listed, note=note, files=_site_diagrams(state))
 
@@ -222,7 +222,7 @@ async def diagram(request: Request) -> Response:
     key = ("diagram", stem)
     html: str | None = state.cache.get(key)
     if html is None:
-        drawn, _ = await state.blocking(_network_diagrams, state)
+        drawn, _ = await state.querying(_network_diagrams, state)
         if stem not in drawn:
             raise HTTPException(404)
         from kg.network.diagrams import render_html

@@ -20,7 +20,9 @@ class Settings:
     max_body: int = 256 * 1024
     #: Queries that run at the same time (one worker process each).
     workers: int = max(2, min(4, os.cpu_count() or 2))
-    #: Requests allowed to wait for a free worker; beyond that the server answers 503 at once.
+    #: Workers kept for quick work (ASK, entity pages, saved queries), beside the ones above.
+    quick_workers: int = 1
+    #: Requests allowed to wait for a free worker, per lane; beyond that the server answers 503 at once.
     max_waiting: int = 64
     #: Address space of a worker process, in bytes (a runaway query fails instead of swapping).
     worker_memory: int = 2 * 1024**3

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from kg.errors import InputError, KGError, QueryError
 from kg.resources import package_file
 from kg.server import negotiate
+from kg.server.admission import lane_of
 from kg.server.guard import check_depth
 from kg.server.limits import TRUNCATED_HEADER
 from kg.server.state import ServerState, state_of, wants_html
@@ -117,10 +118,10 @@ async def endpoint(request: Request) -> Response:
     key = ("protocol", job)
     answer: Answer | None = state.cache.get(key)
     if answer is None:
-        answer = await state.blocking(state.pool.run, job)
+        answer = await state.pool.run_admitted(job, lane_of(query))
         state.cache.put(key, answer, len(answer.body) + len(query))
-    if answer.media_type.startswith("text/html"):
-        return render_results(request, state, query, answer)
+    if answer.media_type.startswith("text/html"):  # a page of rows: rendered off the event loop
+        return await state.blocking(render_results, request, state, query, answer)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
