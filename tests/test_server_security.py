@@ -384,3 +384,51 @@ def test_a_crowd_of_slow_queries_is_turned_away_and_quick_work_still_answered() 
     assert quick[0].json()["boolean"] is True
     assert finished_before_quick == 0, "quick work waited for slow queries"
     assert statuses.count(503) >= 35 and set(statuses) == {503}
+
+
+# ---------------------------------------------------------------- answers of bounded size
+
+ALL_STATEMENTS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+ONE_HUGE_ROW = "SELECT (GROUP_CONCAT(STR(?p)) AS ?all) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module")
+def small_answers() -> Iterator[httpx.Client]:
+    with (
+        running_server("--max-bytes", "65536", "--workers", "1") as url,
+        httpx.Client(base_url=url, timeout=60) as found,
+    ):
+        yield found
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt"),
+    [
+        (ALL_STATEMENTS, "json"),
+        (ALL_STATEMENTS, "csv"),
+        (ALL_STATEMENTS, "xml"),
+        (ONE_HUGE_ROW, "json"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "turtle"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "ntriples"),
+    ],
+)
+def test_every_answer_is_cut_at_the_byte_cap(small_answers: httpx.Client, query: str, fmt: str) -> None:
+    response = small_answers.get("/sparql", params={"query": query, "format": fmt})
+    assert response.status_code == 200
+    assert response.headers["x-result-truncated"] == "true; max-bytes=65536"
+    assert 0 < len(response.content) <= 65536
+    if fmt == "json":  # still a whole, valid answer: rows were left out, none was cut in half
+        rows = response.json()["results"]["bindings"]
+        assert (rows == []) is (query == ONE_HUGE_ROW)
+    if fmt in ("turtle", "ntriples"):
+        media_type = response.headers["content-type"].split(";")[0]
+        parsed = list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(media_type)))
+        assert parsed
+
+
+def test_a_result_page_shows_a_bounded_table_with_downloads(client: httpx.Client) -> None:
+    page = client.get("/sparql", params={"query": ALL_STATEMENTS}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert page.headers["x-result-truncated"] == "true; max-rows=500"
+    assert page.text.count("<tr>") == 501  # the header and 500 rows
+    assert 'id="truncated"' in page.text and "format=csv" in page.text

@@ -20,6 +20,13 @@ from kg.cli import DATA_OPTION
     "--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows returned at most."
 )
 @click.option(
+    "--max-bytes",
+    default=16 * 1024**2,
+    show_default=True,
+    type=click.IntRange(1024),
+    help="Bytes of one answer at most; longer answers are cut and flagged X-Result-Truncated.",
+)
+@click.option(
     "--workers", type=click.IntRange(1, 64), help="Queries that may run at once (default: 2 to 4 by CPUs)."
 )
 @click.option(
@@ -39,6 +46,7 @@ def serve(
     data: tuple[Path, ...],
     timeout: float,
     max_rows: int,
+    max_bytes: int,
     workers: int | None,
     site: Path | None,
     allow_unisolated: bool,
@@ -61,6 +69,7 @@ def serve(
     settings = Settings(
         timeout=timeout,
         max_rows=max_rows,
+        max_bytes=max_bytes,
         site=site.resolve() if site else None,
         host=host,
         isolate=not no_isolation,

@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from kg.namespaces import BASE, RDF_TYPE, Term
 from kg.resources import package_file
 from kg.server import negotiate
-from kg.server.limits import TRUNCATED_HEADER
+from kg.server.limits import truncation
 from kg.server.pool import CappedEngine
 from kg.server.state import ServerState, state_of
 from kg.server.view import TermView, term_view
@@ -61,7 +61,7 @@ class Entity:
     iri: str
     rows: list[dict[str, Any]]
     statements_in_graph: int
-    truncated: bool
+    truncated: str  # the limit that cut the rows short, if any
 
     @property
     def known(self) -> bool:
@@ -206,7 +206,7 @@ async def document(request: Request, path: str, fmt: str) -> Response:
     found = await entity(state, _iri_of(path))
     if not found.known:
         raise HTTPException(404)
-    headers = {TRUNCATED_HEADER: f"true; max-rows={state.settings.max_rows}"} if found.truncated else {}
+    headers = truncation(found.truncated)
     if fmt == "html":
         response = state.render(request, "entity.html", entity=found, path=path)
         response.headers.update(headers)

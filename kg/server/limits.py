@@ -21,6 +21,11 @@ SITE_POLICY = "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: b
 TRUNCATED_HEADER = "X-Result-Truncated"
 
 
+def truncation(cut: str) -> dict[str, str]:
+    """The header that flags an answer cut short, naming the limit (``max-rows=…``, ``max-bytes=…``)."""
+    return {TRUNCATED_HEADER: f"true; {cut}"} if cut else {}
+
+
 class BodySizeLimit:
     """Refuse request bodies above ``limit`` bytes with 413, whether announced or streamed."""
 

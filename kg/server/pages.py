@@ -20,7 +20,7 @@ from kg.catalogue import SavedQuery, catalogue
 from kg.query import run_saved
 from kg.resources import package_file
 from kg.results import Results
-from kg.server.limits import TRUNCATED_HEADER
+from kg.server.limits import truncation
 from kg.server.pool import CappedEngine
 from kg.server.state import ServerState, state_of
 from kg.server.view import term_view
@@ -38,7 +38,7 @@ DIAGRAM_SUFFIXES = (".html", ".svg", ".png")
 @dataclass(frozen=True)
 class Answer:
     results: Results
-    truncated: bool
+    truncated: str  # the limit that cut the answer short, if any
 
 
 def _saved(name: str) -> SavedQuery:
@@ -83,7 +83,8 @@ async def saved_query(request: Request) -> Response:
     given = {k: v for k, v in request.query_params.items() if k in known and v.strip()}
     missing = [p.name for p in saved.parameters if p.required and p.name not in given]
     result = None if missing else await cached_answer(state, saved.name, given)
-    response = state.render(
+    response = await state.blocking(  # a long table takes a while to write: off the event loop
+        state.render,
         request,
         "query.html",
         saved=saved,
@@ -92,8 +93,8 @@ async def saved_query(request: Request) -> Response:
         result=result,
         query_string=request.url.query,
     )
-    if result is not None and result.truncated:
-        response.headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
+    if result is not None:
+        response.headers.update(truncation(result.truncated))
     return response
 
 
@@ -102,15 +103,14 @@ async def download(request: Request, state: ServerState, saved: SavedQuery, suff
     fmt, media = DOWNLOADS[suffix]
     params = dict(request.query_params)
     key = ("download", saved.name, fmt, tuple(sorted(params.items())))
-    cached: tuple[bytes, bool] | None = state.cache.get(key)
+    cached: tuple[bytes, str] | None = state.cache.get(key)
     if cached is None:
         result = await cached_answer(state, saved.name, params)
         cached = (result.results.serialize(fmt), result.truncated)
         state.cache.put(key, cached, len(cached[0]) + 128)
     body, truncated = cached
     headers = {"Content-Disposition": f'inline; filename="{saved.name}.{suffix}"'}
-    if truncated:
-        headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
+    headers.update(truncation(truncated))
     return Response(body, media_type=media, headers=headers)
 
 

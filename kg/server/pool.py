@@ -39,6 +39,12 @@ class QueryTimeout(QueryError):
     http_status = 503
 
 
+class WorkerLost(KGError):
+    """A worker died while answering: a server-side limit (memory, most often)."""
+
+    http_status = 503
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
@@ -83,13 +89,7 @@ class WorkerPool:
         parent, child = context.Pipe()
         process = context.Process(
             target=serve,
-            args=(
-                child,
-                self.files,
-                self.settings.max_rows,
-                self.settings.worker_memory,
-                self.settings.isolate,
-            ),
+            args=(child, self.files, self.settings),
             daemon=True,
             name="kg-query-worker",
         )
@@ -146,7 +146,7 @@ class WorkerPool:
             reply: tuple[Any, ...] = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            raise QueryError("the query stopped its worker (too much memory?); try a smaller query") from None
+            raise WorkerLost("the query stopped its worker (too much memory?); try a smaller query") from None
         self._idle[worker.lane].put(worker)
         if reply[0] == "ok":
             answer: Answer = reply[1]
@@ -174,11 +174,11 @@ class WorkerPool:
 
 
 class CappedEngine:
-    """An Engine for one request: runs through the pool and remembers whether rows were cut off."""
+    """An Engine for one request: runs through the pool and remembers the limit that cut an answer."""
 
     def __init__(self, pool: WorkerPool) -> None:
         self.pool = pool
-        self.truncated = False
+        self.truncated = ""
 
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results:
         answer = self.pool.run(SelectJob(sparql, dict(bindings or {})))

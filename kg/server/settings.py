@@ -16,6 +16,10 @@ class Settings:
     timeout: float = 10.0
     #: Rows (or triples) returned at most; more are cut off and the answer is marked truncated.
     max_rows: int = 10_000
+    #: Bytes of one answer at most (any format); beyond that it is cut and marked truncated.
+    max_bytes: int = 16 * 1024**2
+    #: Rows a result page shows; its download links give the whole answer.
+    html_rows: int = 500
     #: Largest request body accepted, in bytes.
     max_body: int = 256 * 1024
     #: Queries that run at the same time (one worker process each).

@@ -33,9 +33,9 @@ class ServerState:
     templates: Environment
     memo: dict[str, Any] = field(default_factory=dict)
 
-    async def blocking(self, function: Callable[..., T], *args: Any) -> T:
-        """Run blocking work (a pool call, a serialization) in a thread, off the event loop."""
-        return await run_in_threadpool(function, *args)
+    async def blocking(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking work (a serialization, a long page) in a thread, off the event loop."""
+        return await run_in_threadpool(function, *args, **kwargs)
 
     async def querying(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking work that sends queries to the workers, once the quick lane admits it."""
