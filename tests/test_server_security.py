@@ -432,3 +432,12 @@ def test_a_result_page_shows_a_bounded_table_with_downloads(client: httpx.Client
     assert page.headers["x-result-truncated"] == "true; max-rows=500"
     assert page.text.count("<tr>") == 501  # the header and 500 rows
     assert 'id="truncated"' in page.text and "format=csv" in page.text
+
+
+def test_deep_nesting_is_refused_before_any_worker(client: httpx.Client) -> None:
+    """20 KB of nested brackets overflow the parser's stack: refused at the door, workers unharmed."""
+    deep = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
+    response = client.post("/sparql", content=deep, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400 and "nests brackets" in response.text
+    for _ in range(3):  # every worker still answers
+        assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
