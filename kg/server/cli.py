@@ -27,7 +27,9 @@ from kg.cli import DATA_OPTION
     help="Bytes of one answer at most; longer answers are cut and flagged X-Result-Truncated.",
 )
 @click.option(
-    "--workers", type=click.IntRange(1, 64), help="Queries that may run at once (default: 2 to 4 by CPUs)."
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Queries that may run at once (default: 2 to 4 by CPUs), beside one worker kept for quick work.",
 )
 @click.option(
     "--site",
@@ -54,8 +56,10 @@ def serve(
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint, dereferenceable IRIs, dataset description and pages.
 
-    Read-only, with a time limit and a row cap per query; nothing a request asks for reaches the
-    network. Extra --data files (Turtle, TriG, N-Quads) are served together with the shipped graph.
+    Read-only, with a time limit, a row cap and a byte cap per query; nothing a request asks for
+    reaches the network. On an address other than loopback, it refuses to start where query workers
+    cannot be cut off from the network, unless given --allow-unisolated. Extra --data files
+    (Turtle, TriG, N-Quads) are served together with the shipped graph.
     """
     import dataclasses
 

@@ -208,10 +208,10 @@ async def document(request: Request, path: str, fmt: str) -> Response:
         raise HTTPException(404)
     headers = truncation(found.truncated)
     if fmt == "html":
-        response = state.render(request, "entity.html", entity=found, path=path)
+        response = await state.blocking(state.render, request, "entity.html", entity=found, path=path)
         response.headers.update(headers)
         return response
-    body = _serialize(found.triples(), fmt)
+    body = await state.blocking(_serialize, found.triples(), fmt)
     return Response(body, media_type=negotiate.media_type(fmt), headers=headers)
 
 

@@ -1,8 +1,9 @@
 """Limits and headers that guard every request before it reaches a handler.
 
-The time limit and the bound on concurrent queries live in :mod:`kg.server.pool` (they need the
-worker processes); the row cap is applied inside the workers. Here: the request-size cap, CORS
-for GET without credentials, and headers that stop pages from loading anything from elsewhere.
+The time limit lives in :mod:`kg.server.pool` (it needs the worker processes), the bound on
+waiting requests in :mod:`kg.server.admission`; the row and byte caps are applied inside the
+workers, and flagged here (:func:`truncation`). Here too: the request-size cap, CORS for GET
+without credentials, and headers that stop pages from loading anything from elsewhere.
 """
 
 from __future__ import annotations
