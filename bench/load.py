@@ -26,14 +26,18 @@ import time
 QUERY_PATH = "/queries/who-engages-mid-level-officials.json?rank=mid-level"
 
 
-async def _client(base: str, deadline: float, latencies: list[float], errors: list[str]) -> None:
+async def _client(
+    base: str, path: str, deadline: float, latencies: list[float], errors: list[str], counter: list[int]
+) -> None:
+    """One client, one request at a time; ``{n}`` in ``path`` becomes a number new to every request."""
     import httpx
 
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
         while time.perf_counter() < deadline:
+            counter[0] += 1
             started = time.perf_counter()
             try:
-                response = await client.get(QUERY_PATH)
+                response = await client.get(path.replace("{n}", str(counter[0])))
                 if response.status_code != 200:
                     errors.append(f"HTTP {response.status_code}")
                     continue
@@ -44,24 +48,29 @@ async def _client(base: str, deadline: float, latencies: list[float], errors: li
             latencies.append(time.perf_counter() - started)
 
 
-def _drive(base: str, clients: int, seconds: float, out: multiprocessing.connection.Connection) -> None:
+def _drive(
+    base: str, path: str, clients: int, seconds: float, out: multiprocessing.connection.Connection
+) -> None:
     latencies: list[float] = []
     errors: list[str] = []
+    counter = [0]
 
     async def main() -> None:
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(_client(base, deadline, latencies, errors) for _ in range(clients)))
+        await asyncio.gather(
+            *(_client(base, path, deadline, latencies, errors, counter) for _ in range(clients))
+        )
 
     started = time.perf_counter()
     asyncio.run(main())
     out.send({"latencies": latencies, "errors": errors, "elapsed": time.perf_counter() - started})
 
 
-def measure(base: str, clients: int, seconds: float) -> dict[str, float]:
+def measure(base: str, clients: int, seconds: float, path: str = QUERY_PATH) -> dict[str, float]:
     """Run the clients in a separate process so they do not share a CPU core with the server's loop."""
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
-    process = context.Process(target=_drive, args=(base, clients, seconds, child))
+    process = context.Process(target=_drive, args=(base, path, clients, seconds, child))
     process.start()
     result = parent.recv()
     process.join()

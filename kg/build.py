@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -25,6 +26,7 @@ from kg.catalogue import catalogue
 from kg.errors import ValidationFailed
 from kg.export import write_all
 from kg.load import KnowledgeGraph, load
+from kg.processes import alive
 from kg.query import run_saved
 from kg.resources import package_file, queries_dir
 from kg.validate import curator_checks, validate
@@ -145,12 +147,46 @@ def _swap(built: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+#: Written into a build's scratch folder: the process building there, so that a later build can
+#: tell a folder left by a killed build from one that another build is still writing.
+OWNER = ".owner-pid"
+
+
+def _scratch(target: Path) -> Path:
+    """A fresh folder beside ``target`` to build in, with the permissions the umask gives."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)  # mkdtemp makes it 0700; a web server may run as another user
+    (folder / OWNER).write_text(str(os.getpid()), encoding="utf-8")
+    return folder
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove scratch and old folders that builds killed before their clean-up left beside ``target``."""
+    removed = []
+    for folder in target.parent.glob(f".{target.name}-*"):
+        try:
+            owner = int((folder / OWNER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            owner = None
+        if folder.is_dir() and (owner is None or not alive(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    for folder in target.parent.glob(f".{target.name}.old-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 def build(target: Path, extra: Iterable[Path] = (), console: Console | None = None) -> Path:
     """Build everything into ``target``; returns it. Raises KGError (target untouched) on failure."""
     console = console or Console(stderr=True)
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    out = Output(Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent)))
+    for folder in remove_leftovers(target):
+        console.print(f"[dim]removed {folder.name}, left by a build that was stopped[/dim]")
+    out = Output(_scratch(target))
     started = time.perf_counter()
 
     last = _last_build(target)
@@ -210,6 +246,7 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
             "notes": out.notes,
         }
         (out.folder / "build.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        (out.folder / OWNER).unlink()
         _swap(out.folder, target)
     except BaseException:
         shutil.rmtree(out.folder, ignore_errors=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import click
 
-from kg.errors import KGError
+from kg.errors import InputWarning, KGError
 
 #: Commands that live beside the code they drive, imported only when used.
 LAZY_COMMANDS: dict[str, str] = {
@@ -90,11 +91,20 @@ class KGGroup(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        warnings.showwarning = _show_warning
         try:
             return super().invoke(ctx)
         except KGError as err:
             click.secho(f"error: {err}", fg="red", err=True)
             ctx.exit(err.exit_code)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """Warnings about the user's input as one line, like errors; others as Python shows them."""
+    if issubclass(category, InputWarning):
+        click.secho(f"warning: {message}", fg="yellow", err=True)
+    else:
+        click.echo(warnings.formatwarning(message, category, "", 0).strip(), err=True)
 
 
 @click.group(cls=KGGroup)

@@ -47,3 +47,7 @@ class RemoteError(KGError):
 
     exit_code = 3
     http_status = 502
+
+
+class InputWarning(UserWarning):
+    """Input that can be read but is most likely not what was meant (an empty file)."""

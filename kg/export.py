@@ -164,7 +164,7 @@ class CanonicalDump:
             if statements < PARALLEL_JSONLD or workers < 2:
                 pieces: Iterable[list[bytes]] = [_jsonld_nodes(graphs)]
             else:
-                from kg.workers import process_pool
+                from kg.processes import process_pool
 
                 pool = stack.enter_context(process_pool(workers))
                 pieces = pool.map(_jsonld_nodes, _slices(graphs, statements // (4 * workers) + 1))

@@ -9,6 +9,7 @@ names the file, the line and the column, and nothing half-loaded is kept.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Literal, cast
 import pyoxigraph as ox
 
 from kg import entry_module
-from kg.errors import InputError, QueryError
+from kg.errors import InputError, InputWarning, QueryError
 from kg.namespaces import GRAPH, Term
 from kg.resources import data_dir, ontology_dir
 from kg.results import Results
@@ -112,17 +113,46 @@ def _merge(shipped: list[LoadedFile], extra: list[LoadedFile]) -> list[LoadedFil
     return list(merged.values())
 
 
+#: The longest single token (a literal, an IRI) Oxigraph's parsers read, in bytes.
+MAX_TOKEN = 16 * 1024**2
+
+
 def read_file(store: ox.Store, file: LoadedFile) -> None:
-    """Load one file into its named graph; a syntax error becomes an InputError with file:line:column."""
+    """Load one file into its named graph; a syntax error becomes an InputError with file:line:column.
+
+    An empty file is loaded (it adds nothing) with a warning: it is more often a mistake than meant.
+    """
     target = ox.NamedNode(file.graph) if file.graph else None
     try:
+        if file.path.stat().st_size == 0:
+            warnings.warn(InputWarning(f"{file.path} is empty: it adds no statement"), stacklevel=2)
         store.bulk_load(path=str(file.path), format=FORMATS[file.path.suffix], to_graph=target)
+    except MemoryError as err:  # a token longer than the parser's buffer
+        number = _long_line(file.path, MAX_TOKEN)
+        where = f"{file.path}:{number}" if number else str(file.path)
+        raise InputError(f"{where}: cannot be read: {err} (a literal or IRI longer than 16 MB?)") from None
     except SyntaxError as err:
         line = f":{err.lineno}:{err.offset}" if err.lineno else ""
         message = re.sub(r"^Parser error (at|between) line \d+[^:]*: ", "", err.msg)
         raise InputError(f"{file.path}{line}: {message}") from None
     except OSError as err:
         raise InputError(f"{file.path}: cannot read ({err.strerror or err})") from None
+
+
+def _long_line(path: Path, limit: int) -> int | None:
+    """The number of the first line longer than ``limit`` bytes, read in pieces (it may be huge)."""
+    number, length = 1, 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024**2):
+            *complete, tail = chunk.split(b"\n")
+            for piece in complete:
+                if length + len(piece) > limit:
+                    return number
+                number, length = number + 1, 0
+            length += len(tail)
+            if length > limit:
+                return number
+    return None
 
 
 class KnowledgeGraph:

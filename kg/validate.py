@@ -197,7 +197,7 @@ def _rudof_rows(graph: KnowledgeGraph, shapes_graph: rdflib.Graph, workers: int 
         shared = model_text + _dump(graph, [g for g in data if g.value in context])
         chunks = _chunks(graph, [g for g in data if g.value not in context])
         jobs = [shared + _dump(graph, chunk) for chunk in chunks]
-        from kg.workers import process_pool
+        from kg.processes import process_pool
 
         count = workers or min(len(jobs), os.cpu_count() or 1)
         with process_pool(count) as pool:

@@ -81,6 +81,27 @@ def test_malformed_turtle_names_file_and_line() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_literal_too_long_to_read_names_file_and_line(tmp_path: Path) -> None:
+    """50 MB in one literal is past the parser's buffer: exit 2, the file and line, no traceback."""
+    huge = tmp_path / "huge.ttl"
+    with huge.open("w", encoding="utf-8") as out:
+        out.write('@prefix ex: <http://example.org/> .\n\nex:a ex:b "')
+        out.write("x" * 50_000_000)
+        out.write('" .\n')
+    result = run_kg("validate", str(huge))
+    assert result.returncode == 2
+    assert f"{huge}:3: cannot be read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_empty_file_is_loaded_with_a_warning(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.ttl"
+    empty.touch()
+    result = run_kg("validate", str(empty))
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {empty} is empty" in result.stderr
+
+
 def test_violation_exits_1_and_names_entity_and_rule() -> None:
     result = run_kg("validate", str(INCOMPLETE))
     assert result.returncode == 1, result.stdout + result.stderr

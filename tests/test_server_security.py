@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.server.running import running_server
+from tests.listener import Listener
 
 pytestmark = pytest.mark.server
 
@@ -30,56 +31,6 @@ CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 STREAMED_CROSS_JOIN = (
     'SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?c) = CONCAT(STR(?f), STR(?i), "never")) }'
 )
-
-
-class Listener:
-    """A TCP server on 127.0.0.1 that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self._probe: tuple[str, int] | None = None  # see settled()
-        self._probe_arrived = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, peer = self.socket.accept()
-            except TimeoutError:
-                continue
-            if peer == self._probe:
-                self._probe_arrived.set()
-            else:
-                self.connections += 1
-            conn.close()
-
-    def settled(self) -> int:
-        """The connections made so far, known without waiting on a clock: a probe connection of
-        our own is accepted after every earlier one, so once it has arrived, they are counted."""
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self._probe = probe.getsockname()
-            probe.connect(("127.0.0.1", self.port))
-            if not self._probe_arrived.wait(timeout=60):
-                raise TimeoutError("the listener accepted nothing for 60 s")
-            self._probe_arrived.clear()
-        return self.connections
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.socket.close()
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +77,55 @@ def test_service_is_refused(client: httpx.Client, listener: Listener, template: 
     assert response.status_code == 400
     assert "SERVICE" in response.text
     assert listener.settled() == 0
+
+
+@pytest.fixture(scope="module")
+def unisolated() -> Iterator[httpx.Client]:
+    """A server whose workers stay on the network: only the SERVICE check stands."""
+    args = ("--timeout", "2", "--workers", "1", "--no-isolation")
+    with running_server(*args) as url, httpx.Client(base_url=url, timeout=60) as found:
+        yield found
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT ?x WHERE {{ FILTER(1<2)SERVICE#>\n<{url}/x> {{ ?x ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "ASK {{ SeRvIcE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_service_is_refused_without_isolation(
+    unisolated: httpx.Client, listener: Listener, template: str
+) -> None:
+    response = unisolated.get("/sparql", params={"query": template.format(url=listener.url)})
+    assert response.status_code == 400
+    assert "SERVICE is not allowed" in response.text
+    assert listener.settled() == 0
+
+
+def test_a_harmless_mention_of_service_is_answered_without_isolation(
+    unisolated: httpx.Client, listener: Listener
+) -> None:
+    query = f'SELECT ?x WHERE {{ BIND("SERVICE <{listener.url}/x> {{}}" AS ?x) }} # SERVICE'
+    response = unisolated.get("/sparql", params={"query": query})
+    assert response.status_code == 200
+    assert response.json()["results"]["bindings"][0]["x"]["value"].startswith("SERVICE <")
+    assert listener.settled() == 0
+
+
+def test_public_server_without_isolation_refuses_to_start() -> None:
+    args = ["--host", "0.0.0.0", "--port", "18210", "--no-isolation"]
+    refused = subprocess.run(
+        [sys.executable, "-m", "kg.server.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "NOT CUT OFF FROM THE NETWORK" in refused.stderr and "--allow-unisolated" in refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 @pytest.mark.parametrize(
@@ -340,3 +340,104 @@ def test_validation_fetches_nothing(listener: Listener, tmp_path: Path) -> None:
         report = kg.validate(kg.load([data]), engine=engine)
         assert any(r.path == "ra:implementor" for r in report.violations)  # validated, not skipped
     assert listener.settled() == 0
+
+
+# ---------------------------------------------------------------- admission at the door
+
+
+@pytest.mark.slow
+def test_a_crowd_of_slow_queries_is_turned_away_and_quick_work_still_answered() -> None:
+    """100 slow queries at once: those beyond the waiting line get 503 with Retry-After before any
+    slow one ends, and an ASK, a cached saved query, a static file and an entity page are answered
+    while the slow ones still run (told by the order of events, not by clocks)."""
+    saved = "/queries/who-engages-mid-level-officials.json"
+    with (
+        running_server("--timeout", "4", "--workers", "1") as url,
+        httpx.Client(base_url=url, timeout=60) as http,
+        httpx.Client(base_url=url, timeout=60, limits=httpx.Limits(max_connections=200)) as shared,
+    ):
+        assert http.get(saved).status_code == 200  # now cached
+        turned_away = threading.Event()
+        ended: list[int] = []
+
+        def slow(_: int) -> httpx.Response:
+            response = shared.get("/sparql", params={"query": STREAMED_CROSS_JOIN})
+            if response.status_code == 503 and "as many queries as it can" in response.text:
+                assert "Retry-After" in response.headers
+                turned_away.set()
+            else:
+                ended.append(response.status_code)
+            return response
+
+        with ThreadPoolExecutor(100) as crowd:
+            answers = crowd.map(slow, range(100))
+            assert turned_away.wait(timeout=60)
+            quick = [
+                http.get("/sparql", params={"query": "PREFIX x: <urn:x> ASK { ?s ?p ?o }"}),
+                http.get(saved),
+                http.get("/static/style.css"),
+                http.get("/id/place/kenya.html"),
+            ]
+            finished_before_quick = len(ended)
+            statuses = [a.status_code for a in answers]
+    assert [r.status_code for r in quick] == [200, 200, 200, 200]
+    assert quick[0].json()["boolean"] is True
+    assert finished_before_quick == 0, "quick work waited for slow queries"
+    assert statuses.count(503) >= 35 and set(statuses) == {503}
+
+
+# ---------------------------------------------------------------- answers of bounded size
+
+ALL_STATEMENTS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+ONE_HUGE_ROW = "SELECT (GROUP_CONCAT(STR(?p)) AS ?all) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module")
+def small_answers() -> Iterator[httpx.Client]:
+    with (
+        running_server("--max-bytes", "65536", "--workers", "1") as url,
+        httpx.Client(base_url=url, timeout=60) as found,
+    ):
+        yield found
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt"),
+    [
+        (ALL_STATEMENTS, "json"),
+        (ALL_STATEMENTS, "csv"),
+        (ALL_STATEMENTS, "xml"),
+        (ONE_HUGE_ROW, "json"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "turtle"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "ntriples"),
+    ],
+)
+def test_every_answer_is_cut_at_the_byte_cap(small_answers: httpx.Client, query: str, fmt: str) -> None:
+    response = small_answers.get("/sparql", params={"query": query, "format": fmt})
+    assert response.status_code == 200
+    assert response.headers["x-result-truncated"] == "true; max-bytes=65536"
+    assert 0 < len(response.content) <= 65536
+    if fmt == "json":  # still a whole, valid answer: rows were left out, none was cut in half
+        rows = response.json()["results"]["bindings"]
+        assert (rows == []) is (query == ONE_HUGE_ROW)
+    if fmt in ("turtle", "ntriples"):
+        media_type = response.headers["content-type"].split(";")[0]
+        parsed = list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(media_type)))
+        assert parsed
+
+
+def test_a_result_page_shows_a_bounded_table_with_downloads(client: httpx.Client) -> None:
+    page = client.get("/sparql", params={"query": ALL_STATEMENTS}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert page.headers["x-result-truncated"] == "true; max-rows=500"
+    assert page.text.count("<tr>") == 501  # the header and 500 rows
+    assert 'id="truncated"' in page.text and "format=csv" in page.text
+
+
+def test_deep_nesting_is_refused_before_any_worker(client: httpx.Client) -> None:
+    """20 KB of nested brackets overflow the parser's stack: refused at the door, workers unharmed."""
+    deep = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
+    response = client.post("/sparql", content=deep, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400 and "nests brackets" in response.text
+    for _ in range(3):  # every worker still answers
+        assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True

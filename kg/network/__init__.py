@@ -6,10 +6,11 @@ import hashlib
 import json
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kg.processes import process_pool
 
 if TYPE_CHECKING:
     from kg.network.diagrams import Diagram
@@ -67,7 +68,7 @@ def write_all(graph: Engine, folder: Path, previous: Path | None = None) -> Publ
         written.files += [(diagram.title, folder / f"{stem}.html"), (f"{diagram.title} (PNG)", png)]
         written.files.append((f"{diagram.title} (SVG)", svg))
     if len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+        with process_pool(min(len(jobs), os.cpu_count() or 1), fresh=False) as pool:
             list(pool.map(_draw, jobs))
     else:
         for job in jobs:

@@ -86,7 +86,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await run_in_threadpool(state.pool.start)
         if not state.pool.isolated:
-            log.warning("query workers could not be cut off from the network; relying on the query checks")
+            log.warning("query workers are not cut off from the network; only the SERVICE check holds")
         try:
             yield
         finally:

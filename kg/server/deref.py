@@ -18,14 +18,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kg.namespaces import BASE
+from kg.namespaces import BASE, RDF_TYPE, Term
 from kg.resources import package_file
 from kg.server import negotiate
-from kg.server.limits import TRUNCATED_HEADER
+from kg.server.limits import truncation
 from kg.server.pool import CappedEngine
 from kg.server.state import ServerState, state_of
 from kg.server.view import TermView, term_view
-from kg.server.worker import Term
 
 Row = dict[str, Any]  # one solution: variable → RDF term
 
@@ -44,7 +43,6 @@ LABELS = (
     "https://schema.org/name",
     "http://purl.org/dc/terms/title",
 )
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SOURCE_PROPERTIES = ("http://purl.org/dc/terms/source", "http://www.w3.org/ns/prov#wasDerivedFrom")
 
 
@@ -63,7 +61,7 @@ class Entity:
     iri: str
     rows: list[dict[str, Any]]
     statements_in_graph: int
-    truncated: bool
+    truncated: str  # the limit that cut the rows short, if any
 
     @property
     def known(self) -> bool:
@@ -163,7 +161,7 @@ async def entity(state: ServerState, iri: str) -> Entity:
     key = ("entity", iri)
     found: Entity | None = state.cache.get(key)
     if found is None:
-        found = await state.blocking(fetch_entity, state, iri)
+        found = await state.querying(fetch_entity, state, iri)
         state.cache.put(key, found, 512 + 256 * len(found.rows))
     return found
 
@@ -208,12 +206,12 @@ async def document(request: Request, path: str, fmt: str) -> Response:
     found = await entity(state, _iri_of(path))
     if not found.known:
         raise HTTPException(404)
-    headers = {TRUNCATED_HEADER: f"true; max-rows={state.settings.max_rows}"} if found.truncated else {}
+    headers = truncation(found.truncated)
     if fmt == "html":
-        response = state.render(request, "entity.html", entity=found, path=path)
+        response = await state.blocking(state.render, request, "entity.html", entity=found, path=path)
         response.headers.update(headers)
         return response
-    body = _serialize(found.triples(), fmt)
+    body = await state.blocking(_serialize, found.triples(), fmt)
     return Response(body, media_type=negotiate.media_type(fmt), headers=headers)
 
 

@@ -1,8 +1,9 @@
 """Limits and headers that guard every request before it reaches a handler.
 
-The time limit and the bound on concurrent queries live in :mod:`kg.server.pool` (they need the
-worker processes); the row cap is applied inside the workers. Here: the request-size cap, CORS
-for GET without credentials, and headers that stop pages from loading anything from elsewhere.
+The time limit lives in :mod:`kg.server.pool` (it needs the worker processes), the bound on
+waiting requests in :mod:`kg.server.admission`; the row and byte caps are applied inside the
+workers, and flagged here (:func:`truncation`). Here too: the request-size cap, CORS for GET
+without credentials, and headers that stop pages from loading anything from elsewhere.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ PAGE_POLICY = (
 #: Diagrams carry inline scripts: they run sandboxed, with no network access.
 SITE_POLICY = "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: blob:; connect-src 'none'"
 TRUNCATED_HEADER = "X-Result-Truncated"
+
+
+def truncation(cut: str) -> dict[str, str]:
+    """The header that flags an answer cut short, naming the limit (``max-rows=…``, ``max-bytes=…``)."""
+    return {TRUNCATED_HEADER: f"true; {cut}"} if cut else {}
 
 
 class BodySizeLimit:

@@ -20,7 +20,7 @@ from kg.catalogue import SavedQuery, catalogue
 from kg.query import run_saved
 from kg.resources import package_file
 from kg.results import Results
-from kg.server.limits import TRUNCATED_HEADER
+from kg.server.limits import truncation
 from kg.server.pool import CappedEngine
 from kg.server.state import ServerState, state_of
 from kg.server.view import term_view
@@ -38,7 +38,7 @@ DIAGRAM_SUFFIXES = (".html", ".svg", ".png")
 @dataclass(frozen=True)
 class Answer:
     results: Results
-    truncated: bool
+    truncated: str  # the limit that cut the answer short, if any
 
 
 def _saved(name: str) -> SavedQuery:
@@ -58,7 +58,7 @@ async def cached_answer(state: ServerState, name: str, params: Mapping[str, str]
     key = ("saved", name, tuple(sorted(params.items())))
     found: Answer | None = state.cache.get(key)
     if found is None:
-        found = await state.blocking(answer, state, name, params)
+        found = await state.querying(answer, state, name, params)
         state.cache.put(key, found, 2 * len(found.results.serialize("json")) + 256)
     return found
 
@@ -83,7 +83,8 @@ async def saved_query(request: Request) -> Response:
     given = {k: v for k, v in request.query_params.items() if k in known and v.strip()}
     missing = [p.name for p in saved.parameters if p.required and p.name not in given]
     result = None if missing else await cached_answer(state, saved.name, given)
-    response = state.render(
+    response = await state.blocking(  # a long table takes a while to write: off the event loop
+        state.render,
         request,
         "query.html",
         saved=saved,
@@ -92,8 +93,8 @@ async def saved_query(request: Request) -> Response:
         result=result,
         query_string=request.url.query,
     )
-    if result is not None and result.truncated:
-        response.headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
+    if result is not None:
+        response.headers.update(truncation(result.truncated))
     return response
 
 
@@ -102,15 +103,14 @@ async def download(request: Request, state: ServerState, saved: SavedQuery, suff
     fmt, media = DOWNLOADS[suffix]
     params = dict(request.query_params)
     key = ("download", saved.name, fmt, tuple(sorted(params.items())))
-    cached: tuple[bytes, bool] | None = state.cache.get(key)
+    cached: tuple[bytes, str] | None = state.cache.get(key)
     if cached is None:
         result = await cached_answer(state, saved.name, params)
         cached = (result.results.serialize(fmt), result.truncated)
         state.cache.put(key, cached, len(cached[0]) + 128)
     body, truncated = cached
     headers = {"Content-Disposition": f'inline; filename="{saved.name}.{suffix}"'}
-    if truncated:
-        headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
+    headers.update(truncation(truncated))
     return Response(body, media_type=media, headers=headers)
 
 
@@ -174,7 +174,7 @@ async def ontology(request: Request) -> Response:
     key = ("ontology-page",)
     grouped = state.cache.get(key)
     if grouped is None:
-        terms, schemes = await state.blocking(_ontology_rows, state)
+        terms, schemes = await state.querying(_ontology_rows, state)
         grouped = (_group_terms(terms), _group_schemes(schemes))
         state.cache.put(key, grouped, 1024 * (len(terms) + len(schemes)))
     kinds, schemes = grouped
@@ -210,7 +210,7 @@ def _site_diagrams(state: ServerState) -> list[str]:
 
 async def diagrams(request: Request) -> Response:
     state = state_of(request)
-    drawn, note = await state.blocking(_network_diagrams, state)
+    drawn, note = await state.querying(_network_diagrams, state)
     listed = [(stem, getattr(d, "title", stem)) for stem, d in drawn.items()]
     return state.render(request, "diagrams.html", drawn=listed, note=note, files=_site_diagrams(state))
 
@@ -222,7 +222,7 @@ async def diagram(request: Request) -> Response:
     key = ("diagram", stem)
     html: str | None = state.cache.get(key)
     if html is None:
-        drawn, _ = await state.blocking(_network_diagrams, state)
+        drawn, _ = await state.querying(_network_diagrams, state)
         if stem not in drawn:
             raise HTTPException(404)
         from kg.network.diagrams import render_html

@@ -35,6 +35,13 @@ def _answers(port: int) -> bool:
 @contextlib.contextmanager
 def running_server(*args: str, startup: float = 120.0) -> Iterator[str]:
     """Yield the base URL (``http://127.0.0.1:PORT``) of a server started with ``kg serve ARGS``."""
+    with server_process(*args, startup=startup) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def server_process(*args: str, startup: float = 120.0) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like :func:`running_server`, with the server's process too (for its memory, its workers)."""
     port = free_port()
     command = [sys.executable, "-m", "kg.server.cli", "--host", "127.0.0.1", "--port", str(port), *args]
     with tempfile.TemporaryFile() as log:
@@ -47,7 +54,7 @@ def running_server(*args: str, startup: float = 120.0) -> Iterator[str]:
                     output = log.read().decode(errors="replace")
                     raise RuntimeError(f"kg serve did not start (exit {process.returncode}):\n{output}")
                 time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}"
+            yield f"http://127.0.0.1:{port}", process
         finally:
             process.terminate()
             try:

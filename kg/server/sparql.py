@@ -8,7 +8,7 @@ shows a query form to a browser.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -17,7 +17,9 @@ from starlette.responses import Response
 from kg.errors import InputError, KGError, QueryError
 from kg.resources import package_file
 from kg.server import negotiate
-from kg.server.limits import TRUNCATED_HEADER
+from kg.server.admission import lane_of
+from kg.server.guard import check_depth
+from kg.server.limits import truncation
 from kg.server.state import ServerState, state_of, wants_html
 from kg.server.worker import Answer, ProtocolJob
 
@@ -104,6 +106,7 @@ async def endpoint(request: Request) -> Response:
         if request.method == "POST":
             raise QueryError("no query given: send query=... or a SPARQL query body")
         return await service_description(request, state, formats[0] if formats else None)
+    check_depth(query)  # before any worker: deep nesting overflows the parser's stack
     job = ProtocolJob(
         query=query,
         default_graphs=tuple(_iris(params, "default-graph-uri")),
@@ -115,13 +118,11 @@ async def endpoint(request: Request) -> Response:
     key = ("protocol", job)
     answer: Answer | None = state.cache.get(key)
     if answer is None:
-        answer = await state.blocking(state.pool.run, job)
+        answer = await state.pool.run_admitted(job, lane_of(query))
         state.cache.put(key, answer, len(answer.body) + len(query))
-    if answer.media_type.startswith("text/html"):
-        return render_results(request, state, query, answer)
-    headers = {"Vary": "Accept"}
-    if answer.truncated:
-        headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
+    if answer.media_type.startswith("text/html"):  # a page of rows: rendered off the event loop
+        return await state.blocking(render_results, request, state, query, answer)
+    headers = {"Vary": "Accept", **truncation(answer.truncated)}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
@@ -140,11 +141,12 @@ def render_results(request: Request, state: ServerState, query: str, answer: Ans
     from kg.results import Results
 
     results = Results.from_json(answer.body)
-    headers = {"Vary": "Accept"}
-    if answer.truncated:
-        headers[TRUNCATED_HEADER] = f"true; max-rows={state.settings.max_rows}"
-    response = state.render(request, "sparql.html", query=query, results=results, truncated=answer.truncated)
-    response.headers.update(headers)
+    formats = ("csv", "tsv", "json", "xml") if answer.form != "graph" else ("turtle", "ntriples", "jsonld")
+    downloads = {fmt: "/sparql?" + urlencode({"query": query, "format": fmt}) for fmt in formats}
+    response = state.render(
+        request, "sparql.html", query=query, results=results, truncated=answer.truncated, downloads=downloads
+    )
+    response.headers.update({"Vary": "Accept", **truncation(answer.truncated)})
     return response
 
 
@@ -177,7 +179,7 @@ def describe_service(state: ServerState, base: str) -> list[ox.Triple]:
 
 async def service_description(request: Request, state: ServerState, fmt: str | None) -> Response:
     if fmt is None and wants_html(request):
-        return state.render(request, "sparql.html", query=None, results=None, truncated=False)
+        return state.render(request, "sparql.html", query=None, results=None, truncated="", downloads={})
     key = negotiate.choose(
         {k: v for k, v in negotiate.GRAPH.items() if k != "html"}, request.headers.get("accept", ""), fmt
     )

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 from kg import __version__
 from kg.load import KnowledgeGraph
 from kg.server import negotiate
+from kg.server.admission import QUICK
 from kg.server.cache import AnswerCache
 from kg.server.pool import WorkerPool
 from kg.server.settings import Settings
@@ -32,9 +33,14 @@ class ServerState:
     templates: Environment
     memo: dict[str, Any] = field(default_factory=dict)
 
-    async def blocking(self, function: Callable[..., T], *args: Any) -> T:
-        """Run blocking work (a pool call, a serialization) in a thread, off the event loop."""
-        return await run_in_threadpool(function, *args)
+    async def blocking(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking work (a serialization, a long page) in a thread, off the event loop."""
+        return await run_in_threadpool(function, *args, **kwargs)
+
+    async def querying(self, function: Callable[..., T], *args: Any) -> T:
+        """Run blocking work that sends queries to the workers, once the quick lane admits it."""
+        async with self.pool.lanes[QUICK].admit():
+            return await run_in_threadpool(function, *args)
 
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(template).render(

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from kg import __version__
 from kg.export import DUMP_NAME, CanonicalDump
 from kg.export import FORMATS as DUMP_FORMATS
-from kg.namespaces import BASE
+from kg.namespaces import BASE, RDF_TYPE, XSD
 from kg.resources import package_file
 from kg.server import negotiate
 from kg.server.state import ServerState, state_of
@@ -24,8 +24,6 @@ from kg.server.state import ServerState, state_of
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 IANA = "https://www.iana.org/assignments/media-types/"
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "xsd": XSD, "foaf": "http://xmlns.com/foaf/0.1/"}
 _lock = threading.Lock()

@@ -9,25 +9,33 @@ is applied while the solutions are read, so a huge answer is never built in full
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import resource
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.load import KnowledgeGraph, LoadedFile, read_file
+from kg.namespaces import Term, prefixes
+from kg.results import solutions_json, term_json
 from kg.server import negotiate
-from kg.server.guard import check_query, has_dataset_clause
+from kg.server.guard import Parser, check_query, has_dataset_clause
+from kg.server.isolation import isolate_network
+from kg.server.settings import Settings
+from kg.sparql_text import substitute
 
-#: An RDF term as pyoxigraph gives it.
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+T = TypeVar("T")
+Evaluated = ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples
+
+
+class EngineError(KGError):
+    """The engine failed on a valid query: the server's trouble, not the client's."""
+
+    http_status = 500
 
 
 @dataclass(frozen=True)
@@ -54,60 +62,59 @@ class SelectJob:
 class Answer:
     body: bytes
     media_type: str
-    truncated: bool = False
+    truncated: str = ""  # the limit that cut the answer short (``max-rows=…``, ``max-bytes=…``), if any
     form: str = "select"  # select, ask, graph
 
 
-def _isolate_network() -> bool:
-    """Move into a fresh user and network namespace: no interface but a down loopback."""
-    clone_newuser, clone_newnet = 0x10000000, 0x40000000
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.unshare(clone_newuser | clone_newnet) == 0
-    except (OSError, AttributeError):
-        return False
+def parser(options: dict[str, Any]) -> Parser:
+    """Oxigraph's parser with the options a query will run with, over an empty store.
+
+    Only queries without SERVICE reach it (see :mod:`kg.server.guard`), and an empty store makes
+    their evaluation, where the engine starts it at once (ASK), end at once.
+    """
+    empty = ox.Store()
+    return lambda text: empty.query(text, **options)
 
 
-def term_json(term: Any) -> dict[str, Any]:
-    """One RDF term in SPARQL 1.1 results JSON."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        parts = ("subject", "predicate", "object")
-        return {"type": "triple", "value": {p: term_json(getattr(term, p)) for p in parts}}
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def solutions_json(variables: list[str], rows: Iterable[dict[str, Any]]) -> bytes:
-    body = {"head": {"vars": variables}, "results": {"bindings": list(rows)}}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def capped(items: Iterator[Any], limit: int) -> tuple[list[Any], bool]:
-    """The first ``limit`` items, and whether there were more."""
-    taken: list[Any] = []
+def bounded(
+    items: Iterator[T], size: Callable[[T], int], max_rows: int, max_bytes: int
+) -> tuple[list[T], str]:
+    """The first items within ``max_rows`` and about ``max_bytes``, read one at a time, and the
+    limit that cut them off ("" when none did): a huge answer is never read in full."""
+    taken: list[T] = []
+    total = 0
     for item in items:
-        if len(taken) == limit:
-            return taken, True
+        if len(taken) == max_rows:
+            return taken, f"max-rows={max_rows}"
+        total += size(item)
+        if total > max_bytes:
+            return taken, f"max-bytes={max_bytes}"
         taken.append(item)
-    return taken, False
+    return taken, ""
+
+
+def written(items: list[T], write: Callable[[list[T]], bytes], max_bytes: int, cut: str) -> tuple[bytes, str]:
+    """The items written out, fewer of them while the writing is longer than ``max_bytes``."""
+    body = write(items)
+    while len(body) > max_bytes and items:
+        items = items[: min(len(items) - 1, len(items) * max_bytes // len(body))]
+        body = write(items)
+        cut = f"max-bytes={max_bytes}"
+    return body, cut
+
+
+def _row_size(row: dict[str, dict[str, Any]]) -> int:
+    return sum(len(term["value"]) + 32 for term in row.values() if isinstance(term["value"], str)) + 8
 
 
 class Worker:
-    """One loaded graph answering jobs."""
+    """One loaded graph answering jobs within the row and byte limits."""
 
-    def __init__(self, graph: KnowledgeGraph, max_rows: int) -> None:
+    def __init__(self, graph: KnowledgeGraph, settings: Settings) -> None:
         self.graph = graph
-        self.max_rows = max_rows
+        self.max_rows = settings.max_rows
+        self.max_bytes = settings.max_bytes
+        self.html_rows = settings.html_rows
 
     def run(self, job: ProtocolJob | SelectJob) -> Answer:
         if isinstance(job, SelectJob):
@@ -115,45 +122,50 @@ class Worker:
         return self.protocol(job)
 
     def select(self, job: SelectJob) -> Answer:
-        """The core query path (kg.query.run_select), rows capped afterwards."""
-        check_query(job.sparql)
-        raw = self.graph.select_json(job.sparql, job.bindings)
-        parsed = json.loads(raw)
-        if "boolean" in parsed:
-            return Answer(raw, negotiate.SELECT["json"], form="ask")
-        bindings = parsed["results"]["bindings"]
-        if len(bindings) <= self.max_rows:
-            return Answer(raw, negotiate.SELECT["json"])
-        parsed["results"]["bindings"] = bindings[: self.max_rows]
-        return Answer(
-            json.dumps(parsed, ensure_ascii=False).encode(), negotiate.SELECT["json"], truncated=True
-        )
+        """The core query path (as :meth:`kg.load.KnowledgeGraph.select`), as SPARQL JSON."""
+        check_query(job.sparql, parser({}))
+        text = substitute(job.sparql, job.bindings)
+        result = self._evaluate(text, {"use_default_graph_as_union": True})
+        if isinstance(result, ox.QueryBoolean):
+            return Answer(self._boolean(bool(result), "json"), negotiate.SELECT["json"], form="ask")
+        if isinstance(result, ox.QueryTriples):
+            raise QueryError("expected a SELECT or ASK query, got CONSTRUCT or DESCRIBE")
+        return self._solutions(result, "json")
 
     def protocol(self, job: ProtocolJob) -> Answer:
         """Any query form, with the protocol's dataset, serialized as negotiated."""
-        from kg.namespaces import prefixes
-
-        words = check_query(job.query)
         options: dict[str, Any] = {"prefixes": prefixes(), "base_iri": job.base_iri}
-        if job.default_graphs or job.named_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-        elif not has_dataset_clause(words):
-            options["use_default_graph_as_union"] = True
+        parse = parser(options)
         try:
-            result = self.graph.store.query(job.query, **options)
-            if isinstance(result, ox.QueryBoolean):
-                fmt = negotiate.choose(negotiate.BOOLEAN, job.accept, job.format)
-                return Answer(self._boolean(bool(result), fmt), negotiate.media_type(fmt), form="ask")
-            if isinstance(result, ox.QuerySolutions):
-                fmt = negotiate.choose(negotiate.SELECT, job.accept, job.format)
-                return self._solutions(result, fmt)
-            fmt = negotiate.choose(negotiate.GRAPH, job.accept, job.format)
-            return self._triples(result, fmt)
+            check_query(job.query, parse)
+            if job.default_graphs or job.named_graphs:
+                options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+                options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+            elif not has_dataset_clause(job.query, parse):
+                options["use_default_graph_as_union"] = True
+        except SyntaxError as err:  # the options themselves (a default prefix) did not parse
+            raise QueryError(f"the query is not valid SPARQL: {err}") from None
+        result = self._evaluate(job.query, options)
+        if isinstance(result, ox.QueryBoolean):
+            fmt = negotiate.choose(negotiate.BOOLEAN, job.accept, job.format)
+            return Answer(self._boolean(bool(result), fmt), negotiate.media_type(fmt), form="ask")
+        if isinstance(result, ox.QuerySolutions):
+            return self._solutions(result, negotiate.choose(negotiate.SELECT, job.accept, job.format))
+        return self._triples(result, negotiate.choose(negotiate.GRAPH, job.accept, job.format))
+
+    def _evaluate(
+        self, text: str, options: dict[str, Any]
+    ) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
+        try:
+            return self.graph.store.query(text, **options)
         except SyntaxError as err:
             raise QueryError(f"the query is not valid SPARQL: {err}") from None
         except (OSError, RuntimeError) as err:
-            raise QueryError(f"the query failed: {err}") from None
+            raise EngineError(f"the query failed in the engine: {err}") from None
+
+    def _rows_for(self, fmt: str) -> int:
+        """Rows a format may carry: a page shows fewer (its download links give the rest)."""
+        return min(self.max_rows, self.html_rows) if fmt == "html" else self.max_rows
 
     def _boolean(self, value: bool, fmt: str) -> bytes:
         raw = json.dumps({"head": {}, "boolean": value}).encode()
@@ -161,22 +173,36 @@ class Worker:
 
     def _solutions(self, result: ox.QuerySolutions, fmt: str) -> Answer:
         variables = [v.value for v in result.variables]
-        solutions, truncated = capped(iter(result), self.max_rows)
-        rows = ({v: term_json(s[v]) for v in variables if s[v] is not None} for s in solutions)
-        raw = solutions_json(variables, rows)
-        return Answer(self._convert(raw, fmt), negotiate.media_type(fmt), truncated)
+        solutions = ({v: term_json(s[v]) for v in variables if s[v] is not None} for s in result)
+        try:
+            rows, cut = bounded(solutions, _row_size, self._rows_for(fmt), self.max_bytes)
+        except (OSError, RuntimeError) as err:
+            raise EngineError(f"the query failed in the engine: {err}") from None
+        body, cut = written(
+            rows, lambda rs: self._convert(solutions_json(variables, rs), fmt), self.max_bytes, cut
+        )
+        return Answer(body, negotiate.media_type(fmt), cut)
 
     def _triples(self, result: ox.QueryTriples, fmt: str) -> Answer:
-        triples, truncated = capped(iter(result), self.max_rows)
+        try:
+            triples, cut = bounded(iter(result), lambda t: len(str(t)), self._rows_for(fmt), self.max_bytes)
+        except (OSError, RuntimeError) as err:
+            raise EngineError(f"the query failed in the engine: {err}") from None
         if fmt == "html":  # shown as a table of statements
             names = ("subject", "predicate", "object")
-            rows = ({n: term_json(getattr(t, n)) for n in names} for t in triples)
-            return Answer(solutions_json(list(names), rows), negotiate.media_type(fmt), truncated, "graph")
-        body = (
-            ox.serialize(triples, format=negotiate.RDF_FORMATS[fmt], prefixes=_prefixes_for(fmt, triples))
-            or b""
-        )
-        return Answer(body, negotiate.media_type(fmt), truncated, "graph")
+
+            def write(ts: list[ox.Triple]) -> bytes:
+                return solutions_json(list(names), ({n: term_json(getattr(t, n)) for n in names} for t in ts))
+
+            body, cut = written(triples, write, self.max_bytes, cut)
+            return Answer(body, negotiate.media_type(fmt), cut, "graph")
+
+        def serialize(ts: list[ox.Triple]) -> bytes:
+            rdf = negotiate.RDF_FORMATS[fmt]
+            return ox.serialize(ts, format=rdf, prefixes=_prefixes_for(fmt, ts)) or b""
+
+        body, cut = written(triples, serialize, self.max_bytes, cut)
+        return Answer(body, negotiate.media_type(fmt), cut, "graph")
 
     @staticmethod
     def _convert(raw: bytes, fmt: str) -> bytes:
@@ -194,9 +220,10 @@ def _prefixes_for(fmt: str, triples: list[ox.Triple]) -> dict[str, str] | None:
     return used_prefixes(triples)
 
 
-def serve(conn: Connection, files: list[LoadedFile], max_rows: int, memory: int) -> None:
+def serve(conn: Connection, files: list[LoadedFile], settings: Settings) -> None:
     """Entry point of a worker process: load, report ready, then answer jobs until the pipe closes."""
-    isolated = _isolate_network()
+    isolated = settings.isolate and isolate_network()
+    memory = settings.worker_memory
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     store = ox.Store()
@@ -206,7 +233,7 @@ def serve(conn: Connection, files: list[LoadedFile], max_rows: int, memory: int)
     except KGError as err:
         conn.send(("failed", str(err)))
         return
-    worker = Worker(KnowledgeGraph(store, files), max_rows)
+    worker = Worker(KnowledgeGraph(store, files), settings)
     conn.send(("ready", isolated))
     while True:
         try:

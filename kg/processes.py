@@ -1,0 +1,60 @@
+"""Worker processes for the work that is split across cores (validation, JSON-LD, diagrams).
+
+Each worker ends as soon as the process that made the pool ends, however that ends: a build
+killed with SIGKILL never runs its clean-up, and workers waiting for their next task would
+otherwise wait (holding their memory) for ever.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import select
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+
+def process_pool(count: int, *, fresh: bool = True) -> ProcessPoolExecutor:
+    """A pool of ``count`` workers that die with the calling process.
+
+    ``fresh`` workers start clean, from a fork server (or spawned where there is none), never as a
+    fork of the caller: a process that has run rudof holds its engine's threads, and a forked copy
+    of it hangs. A clean worker also holds only its own slice of the work, so its memory is its own.
+    As with any such pool, a script that uses it must guard its top level with
+    ``if __name__ == "__main__":``. Without ``fresh``, the platform's default start method is used.
+    """
+    context = None
+    if fresh:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+    return ProcessPoolExecutor(count, mp_context=context, initializer=die_with, initargs=(os.getpid(),))
+
+
+def die_with(pid: int) -> None:
+    """End this process as soon as process ``pid`` ends (watched from a daemon thread)."""
+    threading.Thread(target=_watch, args=(pid,), name="kg-die-with-parent", daemon=True).start()
+
+
+def _watch(pid: int) -> None:
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)  # it ended already
+    except (OSError, AttributeError):  # no pidfd (old kernel, not Linux): look every second
+        while alive(pid):
+            time.sleep(1)
+        os._exit(1)
+    select.select([handle], [], [])  # readable once the process has ended
+    os._exit(1)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (or runs as another user)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
