@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from kg.cli import EXPORT_FORMATS, LAZY_COMMANDS, LAZY_HELP, RESULT_FORMATS, main
 from tests.conftest import FIXTURES, run_kg
+from tests.processes import run
 
 MALFORMED = FIXTURES / "core" / "malformed.ttl"
 INCOMPLETE = FIXTURES / "core" / "incomplete-intervention.ttl"
@@ -55,7 +55,7 @@ def test_help_imports_no_heavy_library() -> None:
         "('pyoxigraph', 'rdflib', 'pandas', 'pyrudof', 'pyshacl', 'starlette', 'networkx') "
         "or m.startswith(('kg.server', 'kg.network', 'kg.remote', 'kg.curate')))))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = run([sys.executable, "-c", code])
     assert result.stdout.strip() == ""
 
 
