@@ -21,6 +21,7 @@ from kg.errors import ParameterError
 from kg.namespaces import XSD, Term, expand
 from kg.resources import package_file
 from kg.results import Results
+from kg.sparql_text import without_projected
 
 entry_module(__name__)  # `kg.query(...)` calls query() below (see kg.EntryModule)
 
@@ -116,11 +117,15 @@ def run_saved(
 ) -> Results:
     """Run a saved query (name or .rq path) with its parameters bound.
 
+    The parameter variables a query projects are left out of its answer: they echo what was given,
+    so no table, file, DataFrame or page shows them.
+
     >>> run_saved(load(), "who-engages-mid-level-officials").to_dataframe()  # doctest: +SKIP
     """
     query = find(name)
     bindings = bind(engine, query, params or {}, lang)
-    return engine.select(query.text, bindings)
+    text = without_projected(query.text, (p.variable for p in query.parameters))
+    return engine.select(text, bindings)
 
 
 def query(name: str, graph: Engine | None = None, lang: str | None = None, **params: str) -> pd.DataFrame:
