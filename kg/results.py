@@ -168,3 +168,17 @@ class Results:
         lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]
         lines += ["| " + " | ".join(cell(r, v) for v in self.variables) + " |" for r in self.rows]
         return "\n".join(lines) + "\n"
+
+    def twin(self, variable: str) -> str | None:
+        """The IRI column that ``variable`` labels (``x`` for ``xLabel`` or ``xTitle``) if there is one."""
+        for suffix in ("Label", "Title"):
+            stem = variable.removesuffix(suffix)
+            if stem != variable and stem in self.variables:
+                return stem
+        return None
+
+    def readable_columns(self) -> list[str]:
+        """The columns worth showing to people: an IRI column is left out where its label or title is
+        given (``x`` beside ``xLabel``); a page links the label to the IRI instead."""
+        labelled = {self.twin(v) for v in self.variables}
+        return [v for v in self.variables if v not in labelled]

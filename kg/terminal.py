@@ -33,19 +33,12 @@ WORD = 24
 GUTTER = 3
 
 
-def readable_columns(results: Results) -> list[str]:
-    """Columns worth a terminal's width: an IRI column is left out where its label or title is given
-    (``x`` beside ``xLabel``)."""
-    names = set(results.variables)
-    return [v for v in results.variables if f"{v}Label" not in names and f"{v}Title" not in names]
-
-
 def pick_columns(results: Results, columns: Sequence[str] = (), wide: bool = False) -> list[str]:
     """The columns asked for (``--columns``), all (``--wide``) or the readable ones.
 
     An unknown name is an error that lists the columns there are."""
     if not columns:
-        return list(results.variables) if wide else readable_columns(results)
+        return list(results.variables) if wide else results.readable_columns()
     unknown = [c for c in columns if c not in results.variables]
     if unknown:
         raise ParameterError(
