@@ -129,7 +129,8 @@ def write_output(data: bytes, output: Path | None) -> None:
     help="Output folder [default: dist in the workspace, else dist here].",
 )
 @DATA_OPTION
-def build(out: Path | None, data: tuple[Path, ...]) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no step lines, no progress bars.")
+def build(out: Path | None, data: tuple[Path, ...], quiet: bool) -> None:
     """Load, validate, write dumps, answer every saved query, draw diagrams and docs into OUT.
 
     The output is built in a temporary folder and swapped in only when every step succeeded.
@@ -140,7 +141,7 @@ def build(out: Path | None, data: tuple[Path, ...]) -> None:
     if out is None:
         workspace = find()
         out = workspace.dist if workspace is not None else Path("dist")
-    run_build(out, data)
+    run_build(out, data, quiet=quiet)
 
 
 @main.command()

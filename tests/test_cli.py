@@ -153,14 +153,15 @@ def test_export_unknown_format() -> None:
 
 def test_build_and_failed_build_keeps_previous_output(tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    first = run_kg("build", "--out", str(out))
-    assert first.returncode == 0, first.stderr
+    first = run_kg("build", "--out", str(out), "-q")
+    assert first.returncode == 0 and first.stdout == first.stderr == "", first.stderr  # quiet: errors only
     for expected in ["index.html", "dumps/refugee-access.ttl", "queries/who-engages-mid-level-officials.csv"]:
         assert (out / expected).is_file(), expected
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    failed = run_kg("build", "--out", str(out), "--data", str(INCOMPLETE))
+    failed = run_kg("build", "--out", str(out), "--data", str(INCOMPLETE), "-q")
     assert failed.returncode == 1
+    assert "incomplete-intervention.ttl" in failed.stderr and "✓" not in failed.stderr
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in tmp_path.iterdir() if p.name != "dist"], "temporary folders left behind"
