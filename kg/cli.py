@@ -82,7 +82,8 @@ class KGGroup(click.Group):
         rows = []
         for name in names:
             if name in LAZY_HELP:
-                rows.append((name, click.utils.make_default_short_help(LAZY_HELP[name], limit)))
+                # A stand-in command shortens the line as click would (its helper for that is deprecated).
+                rows.append((name, click.Command(name, help=LAZY_HELP[name]).get_short_help_str(limit)))
             elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
         if rows:
