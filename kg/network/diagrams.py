@@ -347,7 +347,7 @@ def overview(graph: nx.MultiDiGraph) -> Diagram:
     subtitle = (
         "Organisations, government bodies and officials, the interventions they run, the groups they serve, "
         f"the barriers they address and the schemes they involve, grouped by country. The {OVERVIEW_LABELS} "
-        "best-connected actors and interventions are named; hover over any node or edge for the rest."
+        "most connected actors and interventions are named; hover over any node or edge for the rest."
     )
     if left_out:
         subtitle += f" Left out, as nothing in the data links them: {_some(set(left_out))}."
