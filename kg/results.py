@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
-from kg.namespaces import XSD, Term
+from kg.namespaces import XSD, Term, text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,13 +29,6 @@ _STANDARD = {
     "tsv": ox.QueryResultsFormat.TSV,
     "xml": ox.QueryResultsFormat.XML,
 }
-
-
-def text(term: Term | None) -> str:
-    """The plain value of a term: the IRI, the literal's lexical form, or ''."""
-    if term is None:
-        return ""
-    return term.value if not isinstance(term, ox.BlankNode) else "_:" + term.value
 
 
 def term_json(term: Term) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.errors import ParameterError
-from kg.namespaces import Term, compact
-from kg.results import Results, text
+from kg.namespaces import Term, compact, text
 
 if TYPE_CHECKING:
     from kg.catalogue import SavedQuery
+    from kg.results import Results
 
 #: A column is never narrower than its longest word, up to this many characters (an IRI is folded).
 WORD = 24

@@ -14,9 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.namespaces import compact
+from kg.namespaces import compact, text
 from kg.resources import package_file
-from kg.results import text
 
 if TYPE_CHECKING:
     import networkx as nx
