@@ -38,6 +38,16 @@ def run_kg(
     )
 
 
+@pytest.fixture(scope="session")
+def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin folder of a fresh virtual environment that has the package only from its wheel
+    (tests/venvs.py), made once: building the wheel and the environment takes half a minute."""
+    from tests.venvs import build_wheel, fresh_env
+
+    root = tmp_path_factory.mktemp("wheel")
+    return fresh_env(root / "venv", build_wheel(ROOT, root / "wheels"))
+
+
 @pytest.fixture
 def kg_cli():
     return run_kg

@@ -6,17 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.processes import run
-from tests.venvs import build_wheel, fresh_env
 
 
 @pytest.mark.slow
-def test_wheel_installs_and_builds_from_another_folder(tmp_path: Path) -> None:
+def test_wheel_installs_and_builds_from_another_folder(tmp_path: Path, wheel_env: Path) -> None:
     # A fresh environment with the package only from the wheel; its dependencies come from the running
     # interpreter's environment (tests/venvs.py says how), so the test needs no network.
-    env_dir = tmp_path / "venv"
-    bin_dir = fresh_env(env_dir, build_wheel(ROOT, tmp_path / "wheels"))
+    bin_dir, env_dir = wheel_env, wheel_env.parent
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = run([bin_dir / "python", "-c", "import kg.resources as r; print(r.root())"], cwd=elsewhere)
