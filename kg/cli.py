@@ -82,7 +82,7 @@ class KGGroup(click.Group):
         rows = []
         for name in names:
             if name in LAZY_HELP:
-                # A stand-in command shortens the line as click would (its helper for that is deprecated).
+                # A stand-in command shortens the line as click would (its function for that is deprecated).
                 rows.append((name, click.Command(name, help=LAZY_HELP[name]).get_short_help_str(limit)))
             elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
