@@ -59,3 +59,10 @@ def compact(iri: str) -> str:
         return iri
     prefix = next(p for p, ns in prefixes().items() if ns == best)
     return f"{prefix}:{iri[len(best) :]}"
+
+
+def text(term: Term | None) -> str:
+    """The plain value of a term: the IRI, the literal's lexical form, or ''."""
+    if term is None:
+        return ""
+    return term.value if not isinstance(term, ox.BlankNode) else "_:" + term.value

@@ -22,9 +22,11 @@ def shipped() -> KnowledgeGraph:
     return kg.load()
 
 
-def run_kg(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the installed `kg` command in a subprocess, as a user would."""
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+def run_kg(
+    *args: str, cwd: Path | None = None, timeout: float = 300, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `kg` command in a subprocess, as a user would, in a terminal ``columns`` wide."""
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "kg.cli", *args],
         capture_output=True,
@@ -34,6 +36,16 @@ def run_kg(*args: str, cwd: Path | None = None, timeout: float = 300) -> subproc
         timeout=timeout,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin folder of a fresh virtual environment that has the package only from its wheel
+    (tests/venvs.py), made once: building the wheel and the environment takes half a minute."""
+    from tests.venvs import build_wheel, fresh_env
+
+    root = tmp_path_factory.mktemp("wheel")
+    return fresh_env(root / "venv", build_wheel(ROOT, root / "wheels"))
 
 
 @pytest.fixture

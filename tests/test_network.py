@@ -215,3 +215,16 @@ def test_country_view_follows_actors_two_steps_and_no_further(network) -> None:
     engagement = {**next(iter(network.edges(data=True)))[2], "relation": "ra:Engagement"}
     chain.add_edge(labelled(focal), "urn:x:third", key="x", **engagement)
     assert "urn:x:third" not in diagrams.country(chain, "RS").graph
+
+
+def test_edges_are_labelled_in_plain_words(network) -> None:
+    """From the property's rdfs:label (``ra:implementer`` → implementer), or a fixed reading where
+    the ontology has none or a label would blur the barrier roles; never a camelCase name."""
+    labels = {d["relation"]: d["label"] for _, _, d in network.edges(data=True)}
+    assert labels["ra:implementer"] == "implementer"
+    assert labels["ra:targetGroup"] == "target group"
+    assert labels["ra:involvesScheme"] == "involves scheme"
+    assert labels["ra:addressesBarrier"] == "addresses"
+    assert labels["ra:contextBarrier"] == "documents in its context"
+    assert labels["org:memberOf"] == "member of"
+    assert not [label for label in labels.values() if label != label.lower() or not label.strip()]

@@ -272,10 +272,10 @@ def served() -> Iterator[list[subprocess.Popen[str]]]:
 
 @pytest.mark.slow
 @pytest.mark.server
-def test_curator_walk_from_a_wheel(tmp_path: Path, served: list[subprocess.Popen[str]]) -> None:
-    from tests.venvs import build_wheel, fresh_env
-
-    bin_dir = fresh_env(tmp_path / "venv", build_wheel(ROOT, tmp_path / "wheels"))
+def test_curator_walk_from_a_wheel(
+    tmp_path: Path, served: list[subprocess.Popen[str]], wheel_env: Path
+) -> None:
+    bin_dir = wheel_env
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
 
     def kg(*args: str, cwd: Path) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from kg.errors import ParameterError
 from kg.network.analysis import distances, induced, resolve
 from kg.network.projection import ACTOR_TYPES, STYLE
+from kg.network.spacing import box, spread, wrap
 from kg.resources import package_file
 
 if TYPE_CHECKING:
@@ -46,6 +47,14 @@ FORCE_LAYOUT_LIMIT = 500
 #: any other is drawn on request (``kg network --kind ego --focus ORG``).
 EGO_DIAGRAM_LIMIT = 200
 
+#: The overview names this many of its best-connected actors and interventions (and every country);
+#: the others show their names on hover.
+OVERVIEW_LABELS = 16
+
+#: The overview's groups are drawn this tight (see layout): few of their nodes carry a label, and the
+#: whole overview must fit a screen at a zoom where labels can be read.
+GROUP_SPACING = 45.0
+
 #: The tooltip of an edge that stands for several statements names at most this many of their
 #: sources and of the facts behind them.
 SOURCES_NAMED = 5
@@ -53,21 +62,45 @@ SOURCES_NAMED = 5
 
 @dataclass
 class Diagram:
-    """A subgraph to draw, with its title, a line of explanation and fixed node positions."""
+    """A subgraph to draw, with its title, a line of explanation and fixed node positions.
+
+    ``labelled`` names the nodes whose label is drawn (all when None; the others show it on hover);
+    ``edge_labels`` whether edges carry their relation as text (it is always in their tooltip).
+    """
 
     graph: nx.MultiDiGraph
     title: str
     subtitle: str
     positions: dict[str, tuple[float, float]]
+    labelled: frozenset[str] | None = None
+    edge_labels: bool = True
+
+    def shows_label(self, node: str) -> bool:
+        return self.labelled is None or node in self.labelled
+
+
+def spaced(diagram: Diagram, pinned: str | None = None) -> Diagram:
+    """The diagram with its nodes moved apart until no two labels, as drawn, overlap (``pinned``
+    stays in place)."""
+    sizes = {
+        node: box(wrap(d["label"]) if diagram.shows_label(node) else "")
+        for node, d in diagram.graph.nodes(data=True)
+    }
+    diagram.positions = spread(diagram.positions, sizes, pinned)
+    return diagram
 
 
 def layout(
-    graph: nx.MultiDiGraph, bipartite: list[str] | None = None, shells: list[list[str]] | None = None
+    graph: nx.MultiDiGraph,
+    bipartite: list[str] | None = None,
+    shells: list[list[str]] | None = None,
+    spacing: float = 140.0,
 ) -> dict[str, tuple[float, float]]:
     """Node positions in page pixels, the same for the same graph (fixed seed, sorted nodes).
 
     ``bipartite`` puts those nodes in a column left of the others; ``shells`` puts each list of
-    nodes on its own ring (an ego network by distance from its centre), in linear time.
+    nodes on its own ring (an ego network by distance from its centre), in linear time. The
+    drawing is ``spacing`` times the square root of the number of nodes wide, in pixels.
     """
     import networkx as nx
 
@@ -85,7 +118,7 @@ def layout(
         raw = nx.spring_layout(simple, seed=7, k=1.6 / math.sqrt(n), iterations=80)
     else:
         raw = spiral_layout(simple)
-    scale = 140 * math.sqrt(n)
+    scale = spacing * math.sqrt(n)
     return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}
 
 
@@ -237,11 +270,13 @@ def render_html(diagram: Diagram) -> str:
         style = STYLE[d["type"]]
         x, y = diagram.positions[node]
         options = {"title": node_tooltip(d), "color": style.colour, "group": d["type"], "x": x, "y": -y}
-        net.nodes.append(Node(node, style.shape, label=d["label"], physics=False, **options).options)
+        options["name"] = d["label"]  # the whole label, for the page's list of entities
+        label = wrap(d["label"]) if diagram.shows_label(node) else ""
+        net.nodes.append(Node(node, style.shape, label=label, physics=False, **options).options)
     edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     for i, (u, v, _key, d) in enumerate(edges):
         options = {"id": f"e{i}", "relation": d["label"], "title": edge_tooltip(d)}
-        if len(edges) <= EDGE_LABEL_LIMIT:  # beyond this, labels are unreadable and slow the first frame
+        if diagram.edge_labels and len(edges) <= EDGE_LABEL_LIMIT:  # beyond, unreadable and slow to draw
             options["label"] = d["label"]
         net.edges.append(Edge(u, v, directed=True, **options).options)
     types = Counter(graph.nodes[n]["type"] for n in graph)
@@ -252,7 +287,7 @@ def render_html(diagram: Diagram) -> str:
     ]
     payload = {"nodes": net.nodes, "edges": net.edges, "options": page_options(len(net.nodes))}
     choices = sorted(
-        ({"id": n["id"], "label": n["label"]} for n in net.nodes), key=lambda c: (c["label"], c["id"])
+        ({"id": n["id"], "label": n["name"]} for n in net.nodes), key=lambda c: (c["label"], c["id"])
     )
     return _template().render(
         title=diagram.title,
@@ -294,14 +329,66 @@ def _expand_through_actors(graph: nx.MultiDiGraph, start: set[str]) -> set[str]:
 
 
 def overview(graph: nx.MultiDiGraph) -> Diagram:
+    """Every intervention with its actors, grouped by country, the best-connected named.
+
+    Actors of more than one country's interventions form a group of their own, and so do those of
+    programmes located in no one country; an entity linked to nothing is left out and named.
+    """
     graph = merge_parallel(graph)
-    return Diagram(
+    lonely = sorted(n for n in graph if graph.degree(n) == 0)
+    left_out = sorted(graph.nodes[n]["label"] for n in lonely)
+    graph.remove_nodes_from(lonely)
+    groups = country_groups(graph)
+    ranked = sorted(
+        (n for n, d in graph.nodes(data=True) if d["type"] in (*ACTOR_TYPES, "intervention")),
+        key=lambda n: (-graph.degree(n), n),
+    )
+    named = set(ranked[:OVERVIEW_LABELS]) | set(_countries(graph))
+    subtitle = (
+        "Organisations, government bodies and officials, the interventions they run, the groups they serve, "
+        f"the barriers they address and the schemes they involve, grouped by country. The {OVERVIEW_LABELS} "
+        "most connected actors and interventions are named; hover over any node or edge for the rest."
+    )
+    if left_out:
+        subtitle += f" Left out, as nothing in the data links them: {_some(set(left_out))}."
+    diagram = Diagram(
         graph,
         "Who works with whom: all interventions",
-        "Organisations, government bodies and officials, the interventions they run, the groups they serve, "
-        "the barriers they address and the schemes they involve.",
-        layout(graph),
+        subtitle,
+        grouped_layout(graph, groups),
+        labelled=frozenset(named),
+        edge_labels=False,
     )
+    return spaced(diagram)
+
+
+def country_groups(graph: nx.MultiDiGraph) -> list[list[str]]:
+    """The nodes of each country's diagram; then those in several, then those in none, as groups."""
+    seen: Counter[str] = Counter()
+    members = []
+    for place in _countries(graph):
+        found = _expand_through_actors(graph, _interventions_in(graph, place) | {place})
+        members.append(found)
+        seen.update(found)
+    groups = [sorted(n for n in found if seen[n] == 1) for found in members]
+    groups.append(sorted(n for n, times in seen.items() if times > 1))
+    groups.append(sorted(n for n in graph if not seen[n]))
+    return [group for group in groups if group]
+
+
+def grouped_layout(graph: nx.MultiDiGraph, groups: list[list[str]]) -> dict[str, tuple[float, float]]:
+    """Each group laid out on its own, the groups side by side on a grid of equal cells."""
+    parts = [layout(graph.subgraph(group), spacing=GROUP_SPACING) for group in groups]
+    if not parts:
+        return {}
+    reach = max(max((max(abs(x), abs(y)) for x, y in part.values()), default=0.0) for part in parts)
+    cell = 2 * reach + 150.0  # room between groups
+    columns = math.ceil(math.sqrt(len(parts)))
+    positions: dict[str, tuple[float, float]] = {}
+    for index, part in enumerate(parts):
+        cx, cy = (index % columns) * cell, -(index // columns) * cell
+        positions.update({node: (round(x + cx, 1), round(y + cy, 1)) for node, (x, y) in part.items()})
+    return positions
 
 
 def _sources(graph: nx.MultiDiGraph, node: str, relation: str) -> set[str]:
@@ -319,18 +406,18 @@ def places_in(graph: nx.MultiDiGraph, country: str) -> set[str]:
     return places
 
 
+def _countries(graph: nx.MultiDiGraph) -> list[str]:
+    """The countries where at least one intervention takes place, in IRI order."""
+    return sorted(
+        node
+        for node, d in graph.nodes(data=True)
+        if d["type"] == "place" and "schema:Country" in d["kind"] and _interventions_in(graph, node)
+    )
+
+
 def country_codes(graph: nx.MultiDiGraph) -> list[str]:
     """ISO codes of the countries where at least one intervention takes place."""
-    codes = []
-    for node, d in graph.nodes(data=True):
-        if (
-            d["type"] == "place"
-            and "schema:Country" in d["kind"]
-            and d["code"]
-            and _interventions_in(graph, node)
-        ):
-            codes.append(d["code"])
-    return sorted(codes)
+    return sorted(code for node in _countries(graph) if (code := graph.nodes[node]["code"]))
 
 
 def _interventions_in(graph: nx.MultiDiGraph, country: str) -> set[str]:
@@ -355,11 +442,14 @@ def country(graph: nx.MultiDiGraph, code: str) -> Diagram:
     interventions = _interventions_in(graph, place)
     sub = merge_parallel(induced(graph, _expand_through_actors(graph, interventions | {place})))
     name = graph.nodes[place]["label"]
-    return Diagram(
-        sub,
-        f"Who works with whom in {name}",
-        f"{len(interventions)} intervention(s) in {name}, with their actors, groups, barriers and schemes.",
-        layout(sub),
+    return spaced(
+        Diagram(
+            sub,
+            f"Who works with whom in {name}",
+            f"{len(interventions)} intervention(s) in {name}, with their actors, groups, barriers "
+            "and schemes.",
+            layout(sub),
+        )
     )
 
 
@@ -371,11 +461,14 @@ def ego_diagram(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Diagram
     for node, step in steps.items():
         shells[step].append(node)
     label = graph.nodes[center]["label"]
-    return Diagram(
-        sub,
-        f"{label}: ego network",
-        f"Everything within {radius} steps of {label}, whatever the direction of the relation.",
-        layout(sub, shells=[shell for shell in shells if shell]),
+    return spaced(
+        Diagram(
+            sub,
+            f"{label}: ego network",
+            f"Everything within {radius} steps of {label}, whatever the direction of the relation.",
+            layout(sub, shells=[shell for shell in shells if shell]),
+        ),
+        pinned=center,
     )
 
 
@@ -393,13 +486,15 @@ def barriers(graph: nx.MultiDiGraph) -> Diagram:
         if d["type"] in ("barrier", "intervention"):
             sub.add_node(node, **d)
     interventions = [n for n, d in sub.nodes(data=True) if d["type"] == "intervention"]
-    return Diagram(
-        sub,
-        "Barriers and the interventions that address, document or meet them",
-        "Left: interventions; right: barrier types. An edge is labelled addresses, documents in its context"
-        " or met while implementing; only the first is a barrier addressed. A barrier with no edge is one"
-        " no intervention names.",
-        layout(sub, bipartite=interventions),
+    return spaced(
+        Diagram(
+            sub,
+            "Barriers and the interventions that address, document or meet them",
+            "Left: interventions; right: barrier types. An edge is labelled addresses, documents in its "
+            "context or met while implementing; only the first is a barrier addressed. A barrier with no "
+            "edge is one no intervention names.",
+            layout(sub, bipartite=interventions),
+        )
     )
 
 

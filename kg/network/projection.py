@@ -9,13 +9,13 @@ that carry the engagement's level, rank and mode. Reading the RDF happens here o
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.namespaces import compact
+from kg.namespaces import compact, text
 from kg.resources import package_file
-from kg.results import text
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -46,7 +46,9 @@ NODE_TYPES: dict[str, str] = {
     "https://schema.org/Continent": "place",
 }
 
-#: Edge labels where the property's local name would mislead.
+#: Edge labels where neither the property's rdfs:label nor its local name would read right: an
+#: engagement is a node, not a property; the three barrier roles must read differently (only the
+#: first is "addressed"); the reused terms have no label in the graph.
 RELATION_LABELS = {
     "ra:Engagement": "engages",
     "ra:addressesBarrier": "addresses",
@@ -54,6 +56,9 @@ RELATION_LABELS = {
     "ra:encounteredChallenge": "met while implementing",
     "dcterms:spatial": "place",
     "schema:containedInPlace": "part of",
+    "org:memberOf": "member of",
+    "org:unitOf": "unit of",
+    "org:subOrganizationOf": "part of",
 }
 
 #: Node types that act: the actor network is made of these.
@@ -122,7 +127,7 @@ def project(engine: Engine) -> nx.MultiDiGraph:
         else:
             key = (value["subject"], value["relation"], value["object"], value.get("via", ""), value["graph"])
             attrs = edges[key]  # created even when the edge has no attribute
-            for attr in ("level", "rank", "mode", "source", "sourceLabel", "viaLabel"):
+            for attr in ("level", "rank", "mode", "source", "sourceLabel", "viaLabel", "relationLabel"):
                 if value.get(attr):
                     attrs[attr].add(value[attr])
     graph = nx.MultiDiGraph()
@@ -151,7 +156,9 @@ def project(engine: Engine) -> nx.MultiDiGraph:
             obj,
             key=f"{rel} {via}".strip(),
             relation=rel,
-            label=RELATION_LABELS.get(rel, rel.partition(":")[2] or rel),
+            label=RELATION_LABELS.get(rel)
+            or _pick(attrs["relationLabel"])
+            or words(rel.partition(":")[2] or rel),
             graph=named_graph,
             source=_pick(attrs["source"]),
             source_label=_pick(attrs["sourceLabel"]),
@@ -167,6 +174,11 @@ def project(engine: Engine) -> nx.MultiDiGraph:
     ]
     graph.remove_nodes_from(unused)
     return graph
+
+
+def words(name: str) -> str:
+    """A camelCase local name in plain words (``servesPopulation`` → ``serves population``)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
 
 
 def _label(values: set[str], iri: str) -> str:

@@ -13,16 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.network.projection import STYLE
+from kg.network.spacing import wrap
 
 if TYPE_CHECKING:
     from kg.network.diagrams import Diagram
 
 #: Above this many nodes labels are left out: they would cover the drawing.
 LABEL_LIMIT = 150
-
-
-def _short(label: str, width: int = 28) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def draw(diagram: Diagram, png: Path | None = None, svg: Path | None = None) -> list[Path]:
@@ -44,7 +41,7 @@ def draw(diagram: Diagram, png: Path | None = None, svg: Path | None = None) -> 
     segments = [(pos[u], pos[v]) for u, v in sorted(graph.edges()) if u != v]
     ax.add_collection(LineCollection(segments, colors="#aaaaaa", linewidths=0.6, zorder=1))
     labelled = graph.number_of_nodes() <= LABEL_LIMIT
-    if labelled and graph.number_of_edges() <= LABEL_LIMIT:
+    if labelled and diagram.edge_labels and graph.number_of_edges() <= LABEL_LIMIT:
         for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
             (x1, y1), (x2, y2) = pos[u], pos[v]
             ax.text(
@@ -86,15 +83,15 @@ def draw(diagram: Diagram, png: Path | None = None, svg: Path | None = None) -> 
             )
         )
         if labelled:
-            for m in members:
+            for m in (m for m in members if diagram.shows_label(m)):
                 x, y = pos[m]
                 ax.text(
                     x,
                     y,
-                    " " + _short(graph.nodes[m]["label"]),
+                    wrap(graph.nodes[m]["label"]),  # whole, on lines broken between words
                     fontsize=7,
-                    ha="left",
-                    va="center",
+                    ha="center",
+                    va="top",
                     parse_math=False,
                     zorder=4,
                 )
