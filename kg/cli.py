@@ -34,7 +34,8 @@ LAZY_HELP: dict[str, str] = {
     "serve": "Serve the graph: SPARQL 1.1 endpoint, dereferenceable IRIs, dataset description and pages.",
     "network": "Draw a self-contained, offline network diagram (HTML; PNG/SVG on request).",
     "analyze": "Network measures on the actor network and the whole projection, as tables.",
-    "push": "Replace every named graph on a remote store (one PUT per graph), then verify triple counts.",
+    "push": "Replace every named graph on a remote store (one PUT per graph), then verify it as a client "
+    "sees it.",
     "new-case": "Start case study SLUG from the commented template; fill it in, then run `kg validate FILE`.",
     "import-case": "Convert a case study kept as CSV sheets (case, actors, facts, schemes) into Turtle "
     "(RML mapping).",
@@ -54,6 +55,15 @@ DATA_OPTION = click.option(
     multiple=True,
     type=click.Path(path_type=Path),
     help="Extra Turtle, TriG or N-Quads file or folder to add to the shipped graph (repeatable).",
+)
+
+#: Credentials for a remote store: the user here or in $KG_USER, the password only in $KG_PASSWORD or typed
+#: at a prompt that does not echo it (kg.remote.auth), so that it stays out of the shell history and logs.
+USER_OPTION = click.option(
+    "--user",
+    envvar="KG_USER",
+    help="User name for a store that asks for one (HTTP Basic or Digest); password from $KG_PASSWORD "
+    "or a prompt.",
 )
 
 
@@ -146,6 +156,7 @@ def build(out: Path | None, data: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--endpoint", help="Validate what a remote SPARQL endpoint holds instead.")
+@USER_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -164,7 +175,9 @@ def build(out: Path | None, data: tuple[Path, ...]) -> None:
 @click.option(
     "--all", "everything", is_flag=True, help="Report on the whole graph, not only PATHS or the workspace."
 )
-def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: str, everything: bool) -> None:
+def validate(
+    paths: tuple[Path, ...], endpoint: str | None, user: str | None, fmt: str, engine: str, everything: bool
+) -> None:
     """Validate the graph with PATHS added; report on PATHS (in a workspace: its files). Exit 1 on violations.
 
     The whole graph is always checked, so that a draft is judged with what it points to; the report
@@ -180,8 +193,9 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: st
 
     if endpoint:
         from kg.remote import load_remote
+        from kg.remote.auth import from_environment
 
-        graph = load_remote(endpoint)
+        graph = load_remote(endpoint, auth=from_environment(user, prompt=True))
         report = run_validate(graph, engine=engine)
     else:
         graph = load(paths)
@@ -221,6 +235,7 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: st
     "--list", "list_", is_flag=True, help="List the saved queries with their titles and parameters."
 )
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the embedded store.")
+@USER_OPTION
 @OUTPUT_OPTION
 @DATA_OPTION
 def query(
@@ -230,6 +245,7 @@ def query(
     lang: str | None,
     list_: bool,
     endpoint: str | None,
+    user: str | None,
     output: Path | None,
     data: tuple[Path, ...],
 ) -> None:
@@ -252,8 +268,9 @@ def query(
     engine: Engine
     if endpoint:
         from kg.remote import RemoteGraph
+        from kg.remote.auth import from_environment
 
-        engine = RemoteGraph(endpoint)
+        engine = RemoteGraph(endpoint, auth=from_environment(user, prompt=True))
     else:
         from kg.load import load
 

@@ -1,18 +1,15 @@
 """The graph on a real SPARQL server: push, query, validate, and what happens when the server fails.
 
 Every test talks to a real ``oxigraph serve`` on 127.0.0.1 (a free port, a temporary folder),
-started and stopped by the fixtures below. Expected answers are the embedded engine's: the
-remote store must hold the same graphs and answer every saved query with the same rows.
+started and stopped by the fixtures below, as Oxigraph starts by default (an empty default graph)
+and with ``--union-default-graph``. Expected answers are the embedded engine's: the remote store
+must hold the same graphs and answer every saved query with the same rows.
 """
 
 from __future__ import annotations
 
 import http.server
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -33,62 +30,11 @@ from kg.remote.retry import retry_after_seconds
 from kg.results import Results
 from kg.sparql_text import query_form, substitute
 from tests.conftest import run_kg
+from tests.stores import OxigraphServer
 
 pytestmark = pytest.mark.server
 
 QUICK = RetryPolicy(retries=1, backoff=0.1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class OxigraphServer:
-    """``oxigraph serve`` on a folder and a port, that a test can stop, kill and start again."""
-
-    def __init__(self, location: Path) -> None:
-        executable = shutil.which("oxigraph")
-        if executable is None:
-            pytest.fail("the `oxigraph` server is not installed: pip install oxigraph")
-        self.executable = executable
-        self.location = location
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return self.base + "/query"
-
-    def start(self) -> None:
-        # The union default graph makes queries without GRAPH see every graph, as the embedded store does.
-        command = [self.executable, "serve", "--location", str(self.location)]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.query_url, params={"query": "ASK {}"}, timeout=1)
-                return
-            except httpx.TransportError:
-                if self.process.poll() is not None:
-                    pytest.fail(f"oxigraph serve exited with code {self.process.returncode}")
-                time.sleep(0.1)
-        pytest.fail("oxigraph serve did not answer within 30 s")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=30)
-        self.process = None
-
-    def kill(self) -> None:
-        self.stop(signal.SIGKILL)
 
 
 @pytest.fixture
@@ -100,12 +46,17 @@ def server(tmp_path: Path) -> Iterator[OxigraphServer]:
     running.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["empty-default-graph", "union-default-graph"])
 def loaded_server(
-    tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph
 ) -> Iterator[OxigraphServer]:
-    """A server holding the shipped graph, pushed once, shared by the read-only tests."""
-    running = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store")
+    """A server holding the shipped graph, pushed once, shared by the read-only tests.
+
+    Both ways Oxigraph is run: as it starts by default (queries see an empty default graph) and
+    with the union of all graphs as the default graph; the answers must not differ.
+    """
+    union = request.param == "union-default-graph"
+    running = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store", union=union)
     running.start()
     push(shipped, running.query_url)
     yield running
@@ -347,7 +298,7 @@ def test_429_waits_as_told_and_says_who_asks(loaded_server: OxigraphServer, ship
     finally:
         gate.shutdown()
     assert _comparable(remote) == _comparable(run_saved(shipped, "source-documents"))
-    (first, agent), (second, _) = gate.seen
+    (first, agent), (second, _) = gate.seen[:2]
     assert second - first >= 1.0
     assert re.match(r"refugee-access-kg/\S+ \(.*\+https://", agent)
 

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kg.errors import RemoteError
 from kg.load import MODEL_KINDS, KnowledgeGraph, LoadedFile, read_file, shipped_files
 from kg.namespaces import GRAPH
+from kg.remote.auth import Credentials
 from kg.remote.endpoint import RemoteGraph
 from kg.remote.push import graph_sizes
 from kg.resources import package_file
@@ -31,7 +32,7 @@ def _kind(graph: str) -> str:
     return folder if folder in (*MODEL_KINDS, "reference", "external") else "extra"
 
 
-def load_remote(endpoint: str, *, auth: tuple[str, str] | None = None, timeout: float = 60) -> KnowledgeGraph:
+def load_remote(endpoint: str, *, auth: Credentials | None = None, timeout: float = 60) -> KnowledgeGraph:
     """The remote store's data graphs plus the shipped model, in one local store.
 
     Violations point at the shipped file of the same graph when there is one (the file a
