@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,22 @@ def shipped() -> KnowledgeGraph:
     return kg.load()
 
 
-def run_kg(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the installed `kg` command in a subprocess, as a user would."""
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+def run_kg(
+    *args: str,
+    cwd: Path | None = None,
+    timeout: float = 300,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `kg` command in a subprocess, as a user would (``env``: extra variables)."""
+    environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "kg.cli", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=env,
+        env=environment,
         timeout=timeout,
         check=False,
     )

@@ -40,7 +40,8 @@ def load_remote(endpoint: str, *, auth: Credentials | None = None, timeout: floa
     """
     remote = RemoteGraph(endpoint, auth=auth, timeout=timeout)
     sizes = graph_sizes(remote)
-    data_graphs = [g for g in sizes if _kind(g) not in MODEL_KINDS]
+    # Graphs outside the project's (a store's own system graphs, e.g. Virtuoso's) are not data to judge.
+    data_graphs = [g for g in sizes if g.startswith(GRAPH) and _kind(g) not in MODEL_KINDS]
     if not data_graphs:
         raise RemoteError(f"{endpoint} holds no data graphs; run `kg push --endpoint {endpoint}` first")
     shipped = {f.graph: f for f in shipped_files()}
