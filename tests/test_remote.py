@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import http.server
 import re
+import signal
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +27,7 @@ from kg.errors import ParameterError, QueryError, RemoteError
 from kg.load import KnowledgeGraph
 from kg.query import run_saved
 from kg.remote import RemoteGraph, RetryPolicy, load_remote, push
+from kg.remote.dataset import UNION_PARAMETER
 from kg.remote.push import graph_sizes
 from kg.remote.retry import retry_after_seconds
 from kg.results import Results
@@ -252,10 +255,23 @@ def test_query_form_ignores_header_comments() -> None:
 
 
 class Gatekeeper(http.server.ThreadingHTTPServer):
-    """A proxy in front of the real server that says 429 first, or answers too slowly."""
+    """A proxy in front of the real server that says 429 first, answers too slowly, or drops parameters.
 
-    def __init__(self, upstream: str, *, refuse: int = 0, retry_after: str = "1", delay: float = 0) -> None:
+    ``drop`` names SPARQL Protocol parameters the proxy leaves out, as a store that does not know
+    them would ignore them.
+    """
+
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        refuse: int = 0,
+        retry_after: str = "1",
+        delay: float = 0,
+        drop: frozenset[str] = frozenset(),
+    ) -> None:
         self.upstream, self.refuse, self.retry_after, self.delay = upstream, refuse, retry_after, delay
+        self.drop = drop
         self.seen: list[tuple[float, str]] = []  # (time, User-Agent) of each request
         super().__init__(("127.0.0.1", 0), GatekeeperHandler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
@@ -272,6 +288,9 @@ class GatekeeperHandler(http.server.BaseHTTPRequestHandler):
         gate = self.server
         gate.seen.append((time.monotonic(), self.headers.get("User-Agent", "")))
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if gate.drop:
+            fields = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True)
+            body = urllib.parse.urlencode([(k, v) for k, v in fields if k not in gate.drop]).encode()
         if len(gate.seen) <= gate.refuse:
             self.send_response(429)
             self.send_header("Retry-After", gate.retry_after)
@@ -390,3 +409,80 @@ def test_remote_violation_is_found(server: OxigraphServer, shipped: KnowledgeGra
     result = run_kg("validate", "--endpoint", server.query_url, timeout=1800)
     assert result.returncode == 1, result.stdout + result.stderr
     assert draft.stem in result.stdout  # the violation names the graph the draft was pushed to
+
+
+# --- what the store's default graph is -----------------------------------------------------------
+
+
+def test_default_graph_holding_other_data_is_detected(
+    server: OxigraphServer, shipped: KnowledgeGraph
+) -> None:
+    stray = "INSERT DATA { <urn:x:stray> <urn:x:p> 'in the default graph only' }"
+    httpx.post(server.base + "/update", content=stray, headers={"Content-Type": "application/sparql-update"})
+    push(shipped, server.query_url)
+    remote = RemoteGraph(server.query_url)
+    assert (remote.dataset().default_graph, remote.dataset().parameters) == ("other", UNION_PARAMETER)
+    name = "who-engages-mid-level-officials"
+    assert _comparable(run_saved(remote, name)) == _comparable(run_saved(shipped, name))
+
+
+def test_store_without_union_parameter_gets_the_graphs_named(
+    loaded_server: OxigraphServer, shipped: KnowledgeGraph
+) -> None:
+    if loaded_server.union:
+        pytest.skip("the store's default graph is already the union")
+    gate = Gatekeeper(loaded_server.query_url, drop=frozenset({"union-default-graph"}))
+    try:
+        remote = RemoteGraph(gate.url)
+        names = {value for key, value in remote.dataset().parameters if key == "named-graph-uri"}
+        assert names == {g.value for g in shipped.graphs()}
+        for name in ("who-engages-mid-level-officials", "provenance-of-entity"):
+            assert _comparable(run_saved(remote, name)) == _comparable(run_saved(shipped, name))
+    finally:
+        gate.shutdown()
+
+
+def test_store_ignoring_every_dataset_parameter_is_refused_with_what_to_change(
+    loaded_server: OxigraphServer,
+) -> None:
+    if loaded_server.union:
+        pytest.skip("the store's default graph is already the union")
+    drop = frozenset({"union-default-graph", "default-graph-uri", "named-graph-uri"})
+    gate = Gatekeeper(loaded_server.query_url, drop=drop)
+    try:
+        result = run_kg("query", "who-engages-mid-level-officials", "--endpoint", gate.url)
+    finally:
+        gate.shutdown()
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "default graph of a query is empty" in result.stderr
+    assert "--union-default-graph" in result.stderr
+    assert result.stdout == ""
+
+
+# --- a store that stops answering ----------------------------------------------------------------
+
+
+def test_push_to_a_hung_store_times_out_and_claims_nothing(server: OxigraphServer) -> None:
+    assert server.process is not None
+    server.process.send_signal(signal.SIGSTOP)  # alive, listening, never answering
+    try:
+        result = run_kg("push", "--endpoint", server.query_url, "--timeout", "1")
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "gave no answer" in result.stderr and "within 1 s" in result.stderr
+    assert "pushed 0 of" in result.stderr
+    assert result.stdout == ""
+
+
+def test_push_to_a_read_only_store_says_it_refuses_writes(tmp_path: Path, shipped: KnowledgeGraph) -> None:
+    store = OxigraphServer(tmp_path / "read-only")
+    store.start()  # creates the database that the read-only server opens
+    store.stop()
+    store.read_only = True
+    store.start()
+    try:
+        with pytest.raises(RemoteError, match=r"pushed 0 of .* refuses to write"):
+            push(shipped, store.query_url, retry=QUICK)
+    finally:
+        store.stop()
