@@ -140,3 +140,16 @@ def test_virtuoso_store_validates(virtuoso: VirtuosoServer) -> None:
     result = run_kg("validate", "--endpoint", virtuoso.query_url, timeout=1800)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Conforms")
+
+
+def test_query_through_the_digest_endpoint(virtuoso: VirtuosoServer) -> None:
+    url = virtuoso.base + "/sparql-auth"
+    args = ("query", "source-documents", "--format", "csv", "--endpoint", url, "--user", VIRTUOSO_DBA.user)
+    result = run_kg(*args, env={"KG_PASSWORD": VIRTUOSO_DBA.password})
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stdout.splitlines()) == sorted(
+        run_kg("query", "source-documents", "--format", "csv").stdout.splitlines()
+    )
+    refused = run_kg(*args, env={"KG_PASSWORD": "not-the-password"})
+    assert refused.returncode == 3, refused.stdout + refused.stderr
+    assert "refused the credentials (HTTP 401)" in refused.stderr
