@@ -486,3 +486,16 @@ def test_push_to_a_read_only_store_says_it_refuses_writes(tmp_path: Path, shippe
             push(shipped, store.query_url, retry=QUICK)
     finally:
         store.stop()
+
+
+def test_push_that_queries_cannot_see_is_not_reported_done(server: OxigraphServer) -> None:
+    drop = frozenset({"union-default-graph", "default-graph-uri", "named-graph-uri"})
+    gate = Gatekeeper(server.query_url, drop=drop)
+    try:
+        result = run_kg("push", "--endpoint", gate.url, "--graph-store", server.base + "/store")
+    finally:
+        gate.shutdown()
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "the graphs are on the store, but queries cannot use them" in result.stderr
+    assert "--union-default-graph" in result.stderr
+    assert result.stdout == ""

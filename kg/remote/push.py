@@ -149,6 +149,10 @@ def push(
                 progress(done + 1, len(names), name, local.get(name, 0))
     forget_dataset(endpoint)  # the store's graphs have changed
     engine = RemoteGraph(endpoint, auth=auth, retry=policy, timeout=timeout)
+    try:
+        dataset = engine.dataset()
+    except RemoteError as err:
+        raise RemoteError(f"the graphs are on the store, but queries cannot use them: {err}") from None
     remote = graph_sizes(engine)
     differing = [name for name in names if remote.get(name, 0) != local.get(name, 0)]
     if differing:
@@ -157,7 +161,7 @@ def push(
     rows = _verify_query(graph, engine)
     seconds = time.perf_counter() - started
     sizes = {n: local.get(n, 0) for n in names}
-    return PushReport(endpoint, store_url, sizes, seconds, rows, engine.dataset().describe())
+    return PushReport(endpoint, store_url, sizes, seconds, rows, dataset.describe())
 
 
 def _verify_query(graph: KnowledgeGraph, engine: RemoteGraph) -> int:
@@ -165,10 +169,7 @@ def _verify_query(graph: KnowledgeGraph, engine: RemoteGraph) -> int:
     from kg.query import run_saved
 
     expected = len(run_saved(graph, VERIFY_QUERY))
-    try:
-        seen = len(run_saved(engine, VERIFY_QUERY))
-    except RemoteError as err:
-        raise RemoteError(f"the graphs are on the store, but queries cannot use them: {err}") from None
+    seen = len(run_saved(engine, VERIFY_QUERY))
     if seen != expected:
         raise RemoteError(
             f"the graphs are on the store, but the saved query {VERIFY_QUERY} gives {seen} rows "
