@@ -39,7 +39,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "government-contributions": _SUBCLASS,
     "interventions-by-sector": "extra rows: (skos:broader|^skos:narrower)* to a constant",
     "interventions-by-strategy": "one extra row from a strategy reached by a path",
-    "interventions-using-national-systems": "compiler error SP031 (sparp_gp_deprecate) on a UNION of groups",
     "who-works-with-whom": _SUBCLASS,
 }
 
