@@ -49,21 +49,36 @@ def server(tmp_path: Path) -> Iterator[OxigraphServer]:
     running.stop()
 
 
-@pytest.fixture(scope="module", params=["empty-default-graph", "union-default-graph"])
-def loaded_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph
+def _loaded(
+    tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph, *, union: bool
 ) -> Iterator[OxigraphServer]:
-    """A server holding the shipped graph, pushed once, shared by the read-only tests.
-
-    Both ways Oxigraph is run: as it starts by default (queries see an empty default graph) and
-    with the union of all graphs as the default graph; the answers must not differ.
-    """
-    union = request.param == "union-default-graph"
     running = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store", union=union)
     running.start()
     push(shipped, running.query_url)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def loaded_server(
+    tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph
+) -> Iterator[OxigraphServer]:
+    """A server holding the shipped graph, pushed once, shared by the read-only tests.
+
+    Started as Oxigraph starts by default: queries see an empty default graph unless they ask.
+    """
+    yield from _loaded(tmp_path_factory, shipped, union=False)
+
+
+@pytest.fixture(scope="module", params=["empty-default-graph", "union-default-graph"])
+def each_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph
+) -> Iterator[OxigraphServer]:
+    """Both ways Oxigraph is run, each holding the shipped graph: the answers must not differ."""
+    if request.param == "empty-default-graph":
+        yield request.getfixturevalue("loaded_server")
+    else:
+        yield from _loaded(tmp_path_factory, shipped, union=True)
 
 
 def remote_quad_count(url: str) -> int:
@@ -138,10 +153,10 @@ def _comparable(results: Results) -> Counter[tuple[tuple[str, str], ...]]:
 
 @pytest.mark.parametrize("name", sorted(catalogue()))
 def test_saved_query_gives_the_same_rows_remotely(
-    name: str, loaded_server: OxigraphServer, shipped: KnowledgeGraph
+    name: str, each_server: OxigraphServer, shipped: KnowledgeGraph
 ) -> None:
     local = run_saved(shipped, name)
-    remote = run_saved(RemoteGraph(loaded_server.query_url), name)
+    remote = run_saved(RemoteGraph(each_server.query_url), name)
     assert remote.variables == local.variables
     assert remote.boolean == local.boolean
     assert _comparable(remote) == _comparable(local)
@@ -149,20 +164,20 @@ def test_saved_query_gives_the_same_rows_remotely(
 
 @pytest.mark.parametrize("name", sorted(n for n, q in catalogue().items() if q.parameter("country")))
 def test_country_parameter_is_resolved_and_bound_remotely(
-    name: str, loaded_server: OxigraphServer, shipped: KnowledgeGraph
+    name: str, each_server: OxigraphServer, shipped: KnowledgeGraph
 ) -> None:
     # "RS" is Serbia's ISO code: resolving it runs kg/sparql/resolve.rq on the remote store too.
     params = {"country": "RS"}
     local = run_saved(shipped, name, params)
-    remote = run_saved(RemoteGraph(loaded_server.query_url), name, params)
+    remote = run_saved(RemoteGraph(each_server.query_url), name, params)
     assert _comparable(remote) == _comparable(local)
 
 
-def test_cli_query_formats_match_local(loaded_server: OxigraphServer) -> None:
+def test_cli_query_formats_match_local(each_server: OxigraphServer) -> None:
     name = "who-engages-mid-level-officials"
     for fmt in ("csv", "json"):
         local = run_kg("query", name, "--format", fmt)
-        remote = run_kg("query", name, "--format", fmt, "--endpoint", loaded_server.query_url)
+        remote = run_kg("query", name, "--format", fmt, "--endpoint", each_server.query_url)
         assert remote.returncode == 0, remote.stderr
         if fmt == "csv":
             assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
@@ -377,9 +392,9 @@ def _canonical(graph: KnowledgeGraph, kinds: tuple[str, ...]) -> set[ox.Quad]:
 
 
 def test_fetched_store_holds_the_pushed_data_and_the_shipped_model(
-    loaded_server: OxigraphServer, shipped: KnowledgeGraph
+    each_server: OxigraphServer, shipped: KnowledgeGraph
 ) -> None:
-    fetched = load_remote(loaded_server.query_url)
+    fetched = load_remote(each_server.query_url)
     data = ("reference", "external", "case")
     assert _canonical(fetched, data) == _canonical(shipped, data)
     assert _canonical(fetched, ("shapes",)) == _canonical(shipped, ("shapes",))
@@ -393,8 +408,8 @@ def test_fetching_an_empty_store_says_to_push_first(server: OxigraphServer) -> N
 
 
 @pytest.mark.slow
-def test_remote_store_validates(loaded_server: OxigraphServer) -> None:
-    result = run_kg("validate", "--endpoint", loaded_server.query_url, timeout=1800)
+def test_remote_store_validates(each_server: OxigraphServer) -> None:
+    result = run_kg("validate", "--endpoint", each_server.query_url, timeout=1800)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Conforms")
 
@@ -429,8 +444,6 @@ def test_default_graph_holding_other_data_is_detected(
 def test_store_without_union_parameter_gets_the_graphs_named(
     loaded_server: OxigraphServer, shipped: KnowledgeGraph
 ) -> None:
-    if loaded_server.union:
-        pytest.skip("the store's default graph is already the union")
     gate = Gatekeeper(loaded_server.query_url, drop=frozenset({"union-default-graph"}))
     try:
         remote = RemoteGraph(gate.url)
@@ -445,8 +458,6 @@ def test_store_without_union_parameter_gets_the_graphs_named(
 def test_store_ignoring_every_dataset_parameter_is_refused_with_what_to_change(
     loaded_server: OxigraphServer,
 ) -> None:
-    if loaded_server.union:
-        pytest.skip("the store's default graph is already the union")
     drop = frozenset({"union-default-graph", "default-graph-uri", "named-graph-uri"})
     gate = Gatekeeper(loaded_server.query_url, drop=drop)
     try:
