@@ -35,7 +35,8 @@ LAZY_HELP: dict[str, str] = {
     "serve": "Serve the graph: SPARQL 1.1 endpoint, dereferenceable IRIs, dataset description and pages.",
     "network": "Draw a self-contained, offline network diagram (HTML; PNG/SVG on request).",
     "analyze": "Network measures on the actor network and the whole projection, as tables.",
-    "push": "Replace every named graph on a remote store (one PUT per graph), then verify triple counts.",
+    "push": "Replace every named graph on a remote store (one PUT per graph), then verify it as a client "
+    "sees it.",
     "new-case": "Start case study SLUG from the commented template; fill it in, then run `kg validate FILE`.",
     "import-case": "Convert a case study kept as CSV sheets (case, actors, facts, schemes) into Turtle "
     "(RML mapping).",
@@ -55,6 +56,15 @@ DATA_OPTION = click.option(
     multiple=True,
     type=click.Path(path_type=Path),
     help="Extra Turtle, TriG or N-Quads file or folder to add to the shipped graph (repeatable).",
+)
+
+#: Credentials for a remote store: the user here or in $KG_USER, the password only in $KG_PASSWORD or typed
+#: at a prompt that does not echo it (kg.remote.auth), so that it stays out of the shell history and logs.
+USER_OPTION = click.option(
+    "--user",
+    envvar="KG_USER",
+    help="User name for a store that asks for one (HTTP Basic or Digest); password from $KG_PASSWORD "
+    "or a prompt.",
 )
 
 
@@ -158,6 +168,7 @@ def build(out: Path | None, data: tuple[Path, ...], quiet: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--endpoint", help="Validate what a remote SPARQL endpoint holds instead.")
+@USER_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -176,7 +187,9 @@ def build(out: Path | None, data: tuple[Path, ...], quiet: bool) -> None:
 @click.option(
     "--all", "everything", is_flag=True, help="Report on the whole graph, not only PATHS or the workspace."
 )
-def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: str, everything: bool) -> None:
+def validate(
+    paths: tuple[Path, ...], endpoint: str | None, user: str | None, fmt: str, engine: str, everything: bool
+) -> None:
     """Validate the graph with PATHS added; report on PATHS (in a workspace: its files). Exit 1 on violations.
 
     The whole graph is always checked, so that a draft is judged with what it points to; the report
@@ -192,8 +205,9 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: st
 
     if endpoint:
         from kg.remote import load_remote
+        from kg.remote.auth import from_environment
 
-        graph = load_remote(endpoint)
+        graph = load_remote(endpoint, auth=from_environment(user, prompt=True))
         report = run_validate(graph, engine=engine)
     else:
         graph = load(paths)
@@ -291,6 +305,7 @@ class QueryCommand(click.Command):
     "--values", "values_param", metavar="PARAM", help="List the known values of NAME's parameter PARAM."
 )
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the embedded store.")
+@USER_OPTION
 @OUTPUT_OPTION
 @DATA_OPTION
 def query(
@@ -303,6 +318,7 @@ def query(
     list_: bool,
     values_param: str | None,
     endpoint: str | None,
+    user: str | None,
     output: Path | None,
     data: tuple[Path, ...],
 ) -> None:
@@ -329,8 +345,9 @@ def query(
     engine: Engine
     if endpoint:
         from kg.remote import RemoteGraph
+        from kg.remote.auth import from_environment
 
-        engine = RemoteGraph(endpoint)
+        engine = RemoteGraph(endpoint, auth=from_environment(user, prompt=True))
     else:
         from kg.load import load
 

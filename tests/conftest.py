@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -23,16 +24,25 @@ def shipped() -> KnowledgeGraph:
 
 
 def run_kg(
-    *args: str, cwd: Path | None = None, timeout: float = 300, columns: int = 200
+    *args: str,
+    cwd: Path | None = None,
+    timeout: float = 300,
+    columns: int = 200,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed `kg` command in a subprocess, as a user would, in a terminal ``columns`` wide."""
-    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+    """Run the installed `kg` command in a subprocess, as a user would, in a terminal ``columns`` wide.
+
+    ``env`` adds variables to the environment; ``stdin`` is typed in.
+    """
+    environment = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "kg.cli", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=env,
+        env=environment,
         timeout=timeout,
         check=False,
     )

@@ -1,20 +1,19 @@
 """The graph on a real SPARQL server: push, query, validate, and what happens when the server fails.
 
 Every test talks to a real ``oxigraph serve`` on 127.0.0.1 (a free port, a temporary folder),
-started and stopped by the fixtures below. Expected answers are the embedded engine's: the
-remote store must hold the same graphs and answer every saved query with the same rows.
+started and stopped by the fixtures below, as Oxigraph starts by default (an empty default graph)
+and with ``--union-default-graph``. Expected answers are the embedded engine's: the remote store
+must hold the same graphs and answer every saved query with the same rows.
 """
 
 from __future__ import annotations
 
 import http.server
 import re
-import shutil
 import signal
-import socket
-import subprocess
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,67 +27,17 @@ from kg.errors import ParameterError, QueryError, RemoteError
 from kg.load import KnowledgeGraph
 from kg.query import run_saved
 from kg.remote import RemoteGraph, RetryPolicy, load_remote, push
+from kg.remote.dataset import UNION_PARAMETER
 from kg.remote.push import graph_sizes
 from kg.remote.retry import retry_after_seconds
 from kg.results import Results
 from kg.sparql_text import query_form, substitute
 from tests.conftest import run_kg
+from tests.stores import OxigraphServer
 
 pytestmark = pytest.mark.server
 
 QUICK = RetryPolicy(retries=1, backoff=0.1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class OxigraphServer:
-    """``oxigraph serve`` on a folder and a port, that a test can stop, kill and start again."""
-
-    def __init__(self, location: Path) -> None:
-        executable = shutil.which("oxigraph")
-        if executable is None:
-            pytest.fail("the `oxigraph` server is not installed: pip install oxigraph")
-        self.executable = executable
-        self.location = location
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return self.base + "/query"
-
-    def start(self) -> None:
-        # The union default graph makes queries without GRAPH see every graph, as the embedded store does.
-        command = [self.executable, "serve", "--location", str(self.location)]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.query_url, params={"query": "ASK {}"}, timeout=1)
-                return
-            except httpx.TransportError:
-                if self.process.poll() is not None:
-                    pytest.fail(f"oxigraph serve exited with code {self.process.returncode}")
-                time.sleep(0.1)
-        pytest.fail("oxigraph serve did not answer within 30 s")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=30)
-        self.process = None
-
-    def kill(self) -> None:
-        self.stop(signal.SIGKILL)
 
 
 @pytest.fixture
@@ -100,16 +49,36 @@ def server(tmp_path: Path) -> Iterator[OxigraphServer]:
     running.stop()
 
 
-@pytest.fixture(scope="module")
-def loaded_server(
-    tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph
+def _loaded(
+    tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph, *, union: bool
 ) -> Iterator[OxigraphServer]:
-    """A server holding the shipped graph, pushed once, shared by the read-only tests."""
-    running = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store")
+    running = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store", union=union)
     running.start()
     push(shipped, running.query_url)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def loaded_server(
+    tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph
+) -> Iterator[OxigraphServer]:
+    """A server holding the shipped graph, pushed once, shared by the read-only tests.
+
+    Started as Oxigraph starts by default: queries see an empty default graph unless they ask.
+    """
+    yield from _loaded(tmp_path_factory, shipped, union=False)
+
+
+@pytest.fixture(scope="module", params=["empty-default-graph", "union-default-graph"])
+def each_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shipped: KnowledgeGraph
+) -> Iterator[OxigraphServer]:
+    """Both ways Oxigraph is run, each holding the shipped graph: the answers must not differ."""
+    if request.param == "empty-default-graph":
+        yield request.getfixturevalue("loaded_server")
+    else:
+        yield from _loaded(tmp_path_factory, shipped, union=True)
 
 
 def remote_quad_count(url: str) -> int:
@@ -184,10 +153,10 @@ def _comparable(results: Results) -> Counter[tuple[tuple[str, str], ...]]:
 
 @pytest.mark.parametrize("name", sorted(catalogue()))
 def test_saved_query_gives_the_same_rows_remotely(
-    name: str, loaded_server: OxigraphServer, shipped: KnowledgeGraph
+    name: str, each_server: OxigraphServer, shipped: KnowledgeGraph
 ) -> None:
     local = run_saved(shipped, name)
-    remote = run_saved(RemoteGraph(loaded_server.query_url), name)
+    remote = run_saved(RemoteGraph(each_server.query_url), name)
     assert remote.variables == local.variables
     assert remote.boolean == local.boolean
     assert _comparable(remote) == _comparable(local)
@@ -195,20 +164,20 @@ def test_saved_query_gives_the_same_rows_remotely(
 
 @pytest.mark.parametrize("name", sorted(n for n, q in catalogue().items() if q.parameter("country")))
 def test_country_parameter_is_resolved_and_bound_remotely(
-    name: str, loaded_server: OxigraphServer, shipped: KnowledgeGraph
+    name: str, each_server: OxigraphServer, shipped: KnowledgeGraph
 ) -> None:
     # "RS" is Serbia's ISO code: resolving it runs kg/sparql/resolve.rq on the remote store too.
     params = {"country": "RS"}
     local = run_saved(shipped, name, params)
-    remote = run_saved(RemoteGraph(loaded_server.query_url), name, params)
+    remote = run_saved(RemoteGraph(each_server.query_url), name, params)
     assert _comparable(remote) == _comparable(local)
 
 
-def test_cli_query_formats_match_local(loaded_server: OxigraphServer) -> None:
+def test_cli_query_formats_match_local(each_server: OxigraphServer) -> None:
     name = "who-engages-mid-level-officials"
     for fmt in ("csv", "json"):
         local = run_kg("query", name, "--format", fmt)
-        remote = run_kg("query", name, "--format", fmt, "--endpoint", loaded_server.query_url)
+        remote = run_kg("query", name, "--format", fmt, "--endpoint", each_server.query_url)
         assert remote.returncode == 0, remote.stderr
         if fmt == "csv":
             assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
@@ -301,10 +270,23 @@ def test_query_form_ignores_header_comments() -> None:
 
 
 class Gatekeeper(http.server.ThreadingHTTPServer):
-    """A proxy in front of the real server that says 429 first, or answers too slowly."""
+    """A proxy in front of the real server that says 429 first, answers too slowly, or drops parameters.
 
-    def __init__(self, upstream: str, *, refuse: int = 0, retry_after: str = "1", delay: float = 0) -> None:
+    ``drop`` names SPARQL Protocol parameters the proxy leaves out, as a store that does not know
+    them would ignore them.
+    """
+
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        refuse: int = 0,
+        retry_after: str = "1",
+        delay: float = 0,
+        drop: frozenset[str] = frozenset(),
+    ) -> None:
         self.upstream, self.refuse, self.retry_after, self.delay = upstream, refuse, retry_after, delay
+        self.drop = drop
         self.seen: list[tuple[float, str]] = []  # (time, User-Agent) of each request
         super().__init__(("127.0.0.1", 0), GatekeeperHandler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
@@ -321,6 +303,9 @@ class GatekeeperHandler(http.server.BaseHTTPRequestHandler):
         gate = self.server
         gate.seen.append((time.monotonic(), self.headers.get("User-Agent", "")))
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if gate.drop:
+            fields = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True)
+            body = urllib.parse.urlencode([(k, v) for k, v in fields if k not in gate.drop]).encode()
         if len(gate.seen) <= gate.refuse:
             self.send_response(429)
             self.send_header("Retry-After", gate.retry_after)
@@ -347,7 +332,7 @@ def test_429_waits_as_told_and_says_who_asks(loaded_server: OxigraphServer, ship
     finally:
         gate.shutdown()
     assert _comparable(remote) == _comparable(run_saved(shipped, "source-documents"))
-    (first, agent), (second, _) = gate.seen
+    (first, agent), (second, _) = gate.seen[:2]
     assert second - first >= 1.0
     assert re.match(r"refugee-access-kg/\S+ \(.*\+https://", agent)
 
@@ -407,9 +392,9 @@ def _canonical(graph: KnowledgeGraph, kinds: tuple[str, ...]) -> set[ox.Quad]:
 
 
 def test_fetched_store_holds_the_pushed_data_and_the_shipped_model(
-    loaded_server: OxigraphServer, shipped: KnowledgeGraph
+    each_server: OxigraphServer, shipped: KnowledgeGraph
 ) -> None:
-    fetched = load_remote(loaded_server.query_url)
+    fetched = load_remote(each_server.query_url)
     data = ("reference", "external", "case")
     assert _canonical(fetched, data) == _canonical(shipped, data)
     assert _canonical(fetched, ("shapes",)) == _canonical(shipped, ("shapes",))
@@ -423,8 +408,8 @@ def test_fetching_an_empty_store_says_to_push_first(server: OxigraphServer) -> N
 
 
 @pytest.mark.slow
-def test_remote_store_validates(loaded_server: OxigraphServer) -> None:
-    result = run_kg("validate", "--endpoint", loaded_server.query_url, timeout=1800)
+def test_remote_store_validates(each_server: OxigraphServer) -> None:
+    result = run_kg("validate", "--endpoint", each_server.query_url, timeout=1800)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Conforms")
 
@@ -439,3 +424,89 @@ def test_remote_violation_is_found(server: OxigraphServer, shipped: KnowledgeGra
     result = run_kg("validate", "--endpoint", server.query_url, timeout=1800)
     assert result.returncode == 1, result.stdout + result.stderr
     assert draft.stem in result.stdout  # the violation names the graph the draft was pushed to
+
+
+# --- what the store's default graph is -----------------------------------------------------------
+
+
+def test_default_graph_holding_other_data_is_detected(
+    server: OxigraphServer, shipped: KnowledgeGraph
+) -> None:
+    stray = "INSERT DATA { <urn:x:stray> <urn:x:p> 'in the default graph only' }"
+    httpx.post(server.base + "/update", content=stray, headers={"Content-Type": "application/sparql-update"})
+    push(shipped, server.query_url)
+    remote = RemoteGraph(server.query_url)
+    assert (remote.dataset().default_graph, remote.dataset().parameters) == ("other", UNION_PARAMETER)
+    name = "who-engages-mid-level-officials"
+    assert _comparable(run_saved(remote, name)) == _comparable(run_saved(shipped, name))
+
+
+def test_store_without_union_parameter_gets_the_graphs_named(
+    loaded_server: OxigraphServer, shipped: KnowledgeGraph
+) -> None:
+    gate = Gatekeeper(loaded_server.query_url, drop=frozenset({"union-default-graph"}))
+    try:
+        remote = RemoteGraph(gate.url)
+        names = {value for key, value in remote.dataset().parameters if key == "named-graph-uri"}
+        assert names == {g.value for g in shipped.graphs()}
+        for name in ("who-engages-mid-level-officials", "provenance-of-entity"):
+            assert _comparable(run_saved(remote, name)) == _comparable(run_saved(shipped, name))
+    finally:
+        gate.shutdown()
+
+
+def test_store_ignoring_every_dataset_parameter_is_refused_with_what_to_change(
+    loaded_server: OxigraphServer,
+) -> None:
+    drop = frozenset({"union-default-graph", "default-graph-uri", "named-graph-uri"})
+    gate = Gatekeeper(loaded_server.query_url, drop=drop)
+    try:
+        result = run_kg("query", "who-engages-mid-level-officials", "--endpoint", gate.url)
+    finally:
+        gate.shutdown()
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "default graph of a query is empty" in result.stderr
+    assert "--union-default-graph" in result.stderr
+    assert result.stdout == ""
+
+
+# --- a store that stops answering ----------------------------------------------------------------
+
+
+def test_push_to_a_hung_store_times_out_and_claims_nothing(server: OxigraphServer) -> None:
+    assert server.process is not None
+    server.process.send_signal(signal.SIGSTOP)  # alive, listening, never answering
+    try:
+        result = run_kg("push", "--endpoint", server.query_url, "--timeout", "1")
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "gave no answer" in result.stderr and "within 1 s" in result.stderr
+    assert "pushed 0 of" in result.stderr
+    assert result.stdout == ""
+
+
+def test_push_to_a_read_only_store_says_it_refuses_writes(tmp_path: Path, shipped: KnowledgeGraph) -> None:
+    store = OxigraphServer(tmp_path / "read-only")
+    store.start()  # creates the database that the read-only server opens
+    store.stop()
+    store.read_only = True
+    store.start()
+    try:
+        with pytest.raises(RemoteError, match=r"pushed 0 of .* refuses to write"):
+            push(shipped, store.query_url, retry=QUICK)
+    finally:
+        store.stop()
+
+
+def test_push_that_queries_cannot_see_is_not_reported_done(server: OxigraphServer) -> None:
+    drop = frozenset({"union-default-graph", "default-graph-uri", "named-graph-uri"})
+    gate = Gatekeeper(server.query_url, drop=drop)
+    try:
+        result = run_kg("push", "--endpoint", gate.url, "--graph-store", server.base + "/store")
+    finally:
+        gate.shutdown()
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "the graphs are on the store, but queries cannot use them" in result.stderr
+    assert "--union-default-graph" in result.stderr
+    assert result.stdout == ""

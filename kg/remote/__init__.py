@@ -7,9 +7,10 @@ GraphDB, QLever, Virtuoso.
 
 from __future__ import annotations
 
+from kg.remote.auth import Credentials
 from kg.remote.endpoint import RemoteGraph
 from kg.remote.fetch import load_remote
 from kg.remote.push import PushReport, push
 from kg.remote.retry import RetryPolicy
 
-__all__ = ["PushReport", "RemoteGraph", "RetryPolicy", "load_remote", "push"]
+__all__ = ["Credentials", "PushReport", "RemoteGraph", "RetryPolicy", "load_remote", "push"]

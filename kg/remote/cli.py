@@ -6,17 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import DATA_OPTION
-
-
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """``USER:PASS`` into a pair; the password may itself contain ':'."""
-    if not value:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user:
-        raise click.BadParameter("expected USER:PASS", param_hint="--auth")
-    return user, password
+from kg.cli import DATA_OPTION, USER_OPTION
 
 
 @click.command()
@@ -25,23 +15,30 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     "--graph-store",
     help="SPARQL 1.1 Graph Store endpoint. Default: Oxigraph's /store beside its /query.",
 )
+@USER_OPTION
 @click.option(
-    "--auth",
-    envvar="KG_REMOTE_AUTH",
-    metavar="USER:PASS",
-    help="HTTP basic credentials (or set KG_REMOTE_AUTH, which keeps them out of the shell history).",
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=120,
+    show_default=True,
+    help="Seconds to wait for the store's answer to each request.",
 )
 @DATA_OPTION
-def push(endpoint: str, graph_store: str | None, auth: str | None, data: tuple[Path, ...]) -> None:
-    """Replace every named graph on a remote store (one PUT per graph), then verify triple counts.
+def push(
+    endpoint: str, graph_store: str | None, user: str | None, timeout: float, data: tuple[Path, ...]
+) -> None:
+    """Replace every named graph on a remote store (one PUT per graph), then verify it as a client sees it.
 
     Pushing twice gives the same store. A push stopped half-way says how far it got; run it again.
+    Afterwards every graph's triple count and a saved query's rows are checked through --endpoint.
     """
     from kg.load import load
+    from kg.remote.auth import from_environment
     from kg.remote.push import push as run_push
 
     def progress(done: int, total: int, graph: str, triples: int) -> None:
         click.echo(f"[{done}/{total}] {graph} ({triples} triples)", err=True)
 
-    report = run_push(load(data), endpoint, graph_store, parse_auth(auth), progress=progress)
+    credentials = from_environment(user, prompt=True)
+    report = run_push(load(data), endpoint, graph_store, credentials, timeout=timeout, progress=progress)
     click.echo(report.text())

@@ -2,9 +2,9 @@
 
 :class:`RemoteGraph` answers ``select`` like the embedded store, so every saved query, its
 parameters and its output formats work unchanged against Oxigraph server, Fuseki, GraphDB, QLever
-or Virtuoso. It only reads: updates are refused before anything is sent. The endpoint is
-expected to treat its default graph as the union of the named graphs, as the embedded store
-does (docs/scaling.md says how to switch that on for each server).
+or Virtuoso. It only reads: updates are refused before anything is sent. Whatever the store's
+default graph is, queries see the union of the pushed graphs, as in the embedded store: how to ask
+for that is found once per endpoint (kg.remote.dataset).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, RemoteError
+from kg.remote.auth import Challenge, Credentials, apply_to_wrapper, challenge_of
+from kg.remote.dataset import Dataset, Parameters, detect
 from kg.remote.retry import TRANSIENT_STATUSES, RetryPolicy, retry_after_seconds
 from kg.results import Term
 from kg.sparql_text import query_form, substitute
@@ -36,6 +38,15 @@ def default_user_agent() -> str:
         f"refugee-access-kg/{__version__} (knowledge-graph client; +https://w3id.org/refugee-access) "
         f"SPARQLWrapper/{wrapper_version}"
     )
+
+
+#: The dataset found for each endpoint in this process (kg.remote.dataset); forgotten after a push.
+_DATASETS: dict[str, Dataset] = {}
+
+
+def forget_dataset(endpoint: str) -> None:
+    """Detect the endpoint's dataset again next time (its graphs may have changed)."""
+    _DATASETS.pop(endpoint, None)
 
 
 class _Transient(Exception):
@@ -76,7 +87,7 @@ class RemoteGraph:
         *,
         timeout: float = 30,
         user_agent: str | None = None,
-        auth: tuple[str, str] | None = None,
+        auth: Credentials | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
         self.endpoint = endpoint
@@ -84,15 +95,31 @@ class RemoteGraph:
         self.user_agent = user_agent or default_user_agent()
         self.auth = auth
         self.retry = retry or RetryPolicy()
+        self._challenge: Challenge | None = None
+
+    def dataset(self) -> Dataset:
+        """How this endpoint must be asked so that queries see the union of the pushed graphs."""
+        if self.endpoint not in _DATASETS:
+            _DATASETS[self.endpoint] = detect(self)
+        return _DATASETS[self.endpoint]
 
     def __repr__(self) -> str:
         return f"RemoteGraph({self.endpoint!r})"
 
     def select_json(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bytes:
         """Run a SELECT or ASK with its parameters written in as terms; SPARQL 1.1 results JSON."""
+        return self._select_json(sparql, bindings or {}, self.dataset().parameters)
+
+    def select_with(self, sparql: str, bindings: Mapping[str, Term], parameters: Parameters) -> Results:
+        """A SELECT or ASK sent with exactly these protocol parameters (no dataset detection)."""
+        from kg.results import Results
+
+        return Results.from_json(self._select_json(sparql, bindings, parameters))
+
+    def _select_json(self, sparql: str, bindings: Mapping[str, Term], parameters: Parameters) -> bytes:
         from SPARQLWrapper import ASK, JSON, SELECT
 
-        body, media_type = self._run(substitute(sparql, bindings or {}), JSON, (SELECT, ASK))
+        body, media_type = self._run(substitute(sparql, bindings), JSON, (SELECT, ASK), parameters)
         if "json" not in media_type:
             answered = media_type or "no media type"
             raise RemoteError(f"{self.endpoint} answered with {answered}, not SPARQL JSON")
@@ -108,14 +135,17 @@ class RemoteGraph:
         """Run a CONSTRUCT and parse the triples it returns (blank nodes keep their labels per answer)."""
         from SPARQLWrapper import CONSTRUCT, TURTLE
 
-        body, media_type = self._run(substitute(sparql, bindings or {}), TURTLE, (CONSTRUCT,))
+        query = substitute(sparql, bindings or {})
+        body, media_type = self._run(query, TURTLE, (CONSTRUCT,), self.dataset().parameters)
         rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
         try:
             return list(ox.parse(body, format=rdf_format))
         except SyntaxError as err:
             raise RemoteError(f"{self.endpoint} sent RDF that cannot be read: {err}") from None
 
-    def _run(self, sparql: str, return_format: str, allowed: tuple[str, ...]) -> tuple[bytes, str]:
+    def _run(
+        self, sparql: str, return_format: str, allowed: tuple[str, ...], parameters: Parameters
+    ) -> tuple[bytes, str]:
         """Send one query with retries; the body and its media type."""
         from SPARQLWrapper import POST, SPARQLWrapper
 
@@ -128,8 +158,12 @@ class RemoteGraph:
         if form not in allowed:
             raise QueryError(f"expected a {' or '.join(allowed)} query, got {form or 'no query form'}")
         wrapper.queryType = form  # decides the Accept header and that this is a query, not an update
+        for name, value in parameters:
+            wrapper.addParameter(name, value)
         if self.auth:
-            wrapper.setCredentials(*self.auth)
+            if self._challenge is None:
+                self._challenge = challenge_of(self.endpoint, self.timeout) or Challenge("basic")
+            apply_to_wrapper(wrapper, self.auth, self._challenge)
         attempt = 0
         while True:
             try:
@@ -149,7 +183,9 @@ class RemoteGraph:
             media_type = result.response.headers.get("Content-Type", "").split(";")[0].strip()
             return body, media_type
         except Unauthorized:
-            raise RemoteError(f"{where} refused the credentials (HTTP 401); give --auth USER:PASS") from None
+            raise RemoteError(
+                f"{where} refused the credentials (HTTP 401); give --user and the password in $KG_PASSWORD"
+            ) from None
         except SPARQLWrapperException as err:  # 400, 404, 414, 500: the server said why
             raise RemoteError(f"{where} refused the query: {_server_text(err)}") from None
         except urllib.error.HTTPError as err:

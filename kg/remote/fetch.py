@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kg.errors import RemoteError
 from kg.load import MODEL_KINDS, KnowledgeGraph, LoadedFile, read_file, shipped_files
 from kg.namespaces import GRAPH
+from kg.remote.auth import Credentials
 from kg.remote.endpoint import RemoteGraph
 from kg.remote.push import graph_sizes
 from kg.resources import package_file
@@ -31,7 +32,7 @@ def _kind(graph: str) -> str:
     return folder if folder in (*MODEL_KINDS, "reference", "external") else "extra"
 
 
-def load_remote(endpoint: str, *, auth: tuple[str, str] | None = None, timeout: float = 60) -> KnowledgeGraph:
+def load_remote(endpoint: str, *, auth: Credentials | None = None, timeout: float = 60) -> KnowledgeGraph:
     """The remote store's data graphs plus the shipped model, in one local store.
 
     Violations point at the shipped file of the same graph when there is one (the file a
@@ -39,7 +40,8 @@ def load_remote(endpoint: str, *, auth: tuple[str, str] | None = None, timeout: 
     """
     remote = RemoteGraph(endpoint, auth=auth, timeout=timeout)
     sizes = graph_sizes(remote)
-    data_graphs = [g for g in sizes if _kind(g) not in MODEL_KINDS]
+    # Graphs outside the project's (a store's own system graphs, e.g. Virtuoso's) are not data to judge.
+    data_graphs = [g for g in sizes if g.startswith(GRAPH) and _kind(g) not in MODEL_KINDS]
     if not data_graphs:
         raise RemoteError(f"{endpoint} holds no data graphs; run `kg push --endpoint {endpoint}` first")
     shipped = {f.graph: f for f in shipped_files()}
