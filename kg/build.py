@@ -25,6 +25,7 @@ from kg.catalogue import catalogue
 from kg.errors import ValidationFailed
 from kg.export import write_all
 from kg.load import KnowledgeGraph, load
+from kg.progress import SILENT, Reporter
 from kg.query import run_saved
 from kg.resources import package_file, queries_dir
 from kg.validate import curator_checks, validate
@@ -57,10 +58,10 @@ def write_dumps(graph: KnowledgeGraph, out: Output) -> None:
         out.add("Dumps", fmt, path)
 
 
-def write_query_answers(graph: KnowledgeGraph, out: Output) -> None:
+def write_query_answers(graph: KnowledgeGraph, out: Output, reporter: Reporter = SILENT) -> None:
     folder = out.folder / "queries"
     folder.mkdir()
-    for saved in catalogue().values():
+    for saved in reporter.track(catalogue().values(), "answered"):
         results = run_saved(graph, saved.name)
         for fmt in ("csv", "json"):
             path = folder / f"{saved.name}.{fmt}"
@@ -88,11 +89,11 @@ def write_gap_map(graph: KnowledgeGraph, out: Output) -> None:
         out.add("Gap map", path.name, path)
 
 
-def write_diagrams(graph: KnowledgeGraph, out: Output, previous: Path) -> None:
+def write_diagrams(graph: KnowledgeGraph, out: Output, previous: Path, reporter: Reporter = SILENT) -> None:
     from kg.network import write_all
 
     folder = out.folder / "network"
-    published = write_all(graph, folder, previous / "network")
+    published = write_all(graph, folder, previous / "network", reporter)
     for title, path in published.files:
         out.add("Network diagrams", title, path)
     if published.note:
@@ -145,9 +146,16 @@ def _swap(built: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(target: Path, extra: Iterable[Path] = (), console: Console | None = None) -> Path:
-    """Build everything into ``target``; returns it. Raises KGError (target untouched) on failure."""
-    console = console or Console(stderr=True)
+def build(
+    target: Path, extra: Iterable[Path] = (), console: Console | None = None, quiet: bool = False
+) -> Path:
+    """Build everything into ``target``; returns it. Raises KGError (target untouched) on failure.
+
+    Each step's ✓ line and the progress of long steps go to ``console`` (standard error by default);
+    ``quiet`` keeps only errors.
+    """
+    reporter = Reporter(console, quiet)
+    console = reporter.console
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     out = Output(Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent)))
@@ -157,10 +165,8 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
     keys: dict[str, str] = {}
 
     def step(title: str, action: Callable[[], object]) -> object:
-        t0 = time.perf_counter()
-        result = action()
-        console.print(f"[green]✓[/green] {title} [dim]({time.perf_counter() - t0:.2f} s)[/dim]")
-        return result
+        with reporter.step(title):
+            return action()
 
     def unchanged(key: str, name: str) -> bool:
         """Whether the last build wrote ``name`` from the same inputs (``key``) as this one."""
@@ -174,7 +180,7 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
                 (e[0], e[1], e[2]) for e in last.get("entries", []) if e[2].startswith(folder + "/")
             ]
             out.notes += [(n[0], n[1], n[2]) for n in last.get("notes", []) if n[2] == folder]
-            console.print(f"[green]✓[/green] {title} [dim](inputs unchanged: {UNCHANGED})[/dim]")
+            reporter.say(f"[green]✓[/green] {title} [dim](inputs unchanged: {UNCHANGED})[/dim]")
         else:
             step(title, action)
 
@@ -185,21 +191,21 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
         if unchanged("data", "validation.txt"):
             # The last build passed validation with exactly these inputs.
             shutil.copy2(target / "validation.txt", out.folder / "validation.txt")
-            console.print(f"[green]✓[/green] validate [dim](inputs unchanged: {UNCHANGED})[/dim]")
+            reporter.say(f"[green]✓[/green] validate [dim](inputs unchanged: {UNCHANGED})[/dim]")
         else:
-            report = curator_checks(graph, validate(graph))  # evidence and local concepts too
-            (out.folder / "validation.txt").write_text(report.text() + "\n", encoding="utf-8")
-            if not report.conforms:
-                console.print(report.text())
-                raise ValidationFailed(
-                    f"{len(report.violations)} violation(s); {target} was left as it was", report
-                )
-            console.print(f"[green]✓[/green] validate: {len(graph)} statements conform")
+            with reporter.step("validate", f"validate: {len(graph)} statements conform"):
+                report = curator_checks(graph, validate(graph))  # evidence and local concepts too
+                (out.folder / "validation.txt").write_text(report.text() + "\n", encoding="utf-8")
+                if not report.conforms:  # raised inside the step, so that no ✓ line is printed
+                    console.print(report.text())
+                    raise ValidationFailed(
+                        f"{len(report.violations)} violation(s); {target} was left as it was", report
+                    )
         out.add("Model", "Validation report", out.folder / "validation.txt")
         reusable("dumps", "data", "dumps", lambda: write_dumps(graph, out))
-        reusable("saved queries", "data", "queries", lambda: write_query_answers(graph, out))
+        reusable("saved queries", "data", "queries", lambda: write_query_answers(graph, out, reporter))
         reusable("gap map", "data", "gapmap", lambda: write_gap_map(graph, out))
-        reusable("network diagrams", "data", "network", lambda: write_diagrams(graph, out, target))
+        reusable("network diagrams", "data", "network", lambda: write_diagrams(graph, out, target, reporter))
         reusable("ontology documentation", "model", "ontology", lambda: write_ontology_docs(graph, out))
         step("index", lambda: write_index(out))
         record = {
@@ -214,5 +220,5 @@ def build(target: Path, extra: Iterable[Path] = (), console: Console | None = No
     except BaseException:
         shutil.rmtree(out.folder, ignore_errors=True)
         raise
-    console.print(f"[bold]built {target}[/bold] in {time.perf_counter() - started:.2f} s")
+    reporter.say(f"[bold]built {target}[/bold] in {time.perf_counter() - started:.2f} s")
     return target

@@ -142,3 +142,35 @@ def find(name: str) -> SavedQuery:
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise UnknownQuery(f"no saved query named {name!r}.{hint} `kg query --list` shows them all.")
+
+
+def listing(queries: list[SavedQuery], fmt: str) -> bytes:
+    """The catalogue for programs: ``json`` (every header field and parameter), ``csv``, ``tsv`` or
+    ``markdown`` (name, summary, parameter names)."""
+    if fmt == "json":
+        import json
+        from dataclasses import asdict
+
+        entries = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "description": q.description,
+                "tags": list(q.tags),
+                "parameters": [{k: v for k, v in asdict(p).items() if k != "variable"} for p in q.parameters],
+            }
+            for q in queries
+        ]
+        return (json.dumps(entries, ensure_ascii=False, indent=1) + "\n").encode()
+    rows = [(q.name, q.summary, " ".join(p.name for p in q.parameters)) for q in queries]
+    if fmt == "markdown":
+        lines = ["| name | summary | parameters |", "|---|---|---|"]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerows([("name", "summary", "parameters"), *rows])
+    return out.getvalue().encode()

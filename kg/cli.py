@@ -129,7 +129,8 @@ def write_output(data: bytes, output: Path | None) -> None:
     help="Output folder [default: dist in the workspace, else dist here].",
 )
 @DATA_OPTION
-def build(out: Path | None, data: tuple[Path, ...]) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no step lines, no progress bars.")
+def build(out: Path | None, data: tuple[Path, ...], quiet: bool) -> None:
     """Load, validate, write dumps, answer every saved query, draw diagrams and docs into OUT.
 
     The output is built in a temporary folder and swapped in only when every step succeeded.
@@ -140,7 +141,7 @@ def build(out: Path | None, data: tuple[Path, ...]) -> None:
     if out is None:
         workspace = find()
         out = workspace.dist if workspace is not None else Path("dist")
-    run_build(out, data)
+    run_build(out, data, quiet=quiet)
 
 
 @main.command()
@@ -204,7 +205,56 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: st
         raise ValidationFailed(f"{len(report.violations)} violation(s)", report)
 
 
-@main.command()
+class QueryCommand(click.Command):
+    """``kg query NAME --help`` also describes NAME: what it answers, its parameters and their values."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --help is handled before NAME is, so NAME is read here, without running any option's callback.
+        try:
+            opts, _, _ = self.make_parser(ctx).parse_args(args=list(args))
+        except click.UsageError:
+            opts = {}
+        name = opts.get("name")
+        ctx.meta["kg.query.name"] = name if isinstance(name, str) else None  # click may mark it unset
+        return super().parse_args(ctx, args)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        name = ctx.meta.get("kg.query.name")
+        if not name:
+            return
+        from kg.catalogue import find
+
+        saved = find(name)
+        with formatter.section(f"Query {saved.name}"):
+            formatter.write_text(saved.summary)
+        if not saved.parameters:
+            return
+        from kg.namespaces import compact
+
+        rows = []
+        for parameter in saved.parameters:
+            if parameter.choices:
+                values = "one of " + ", ".join(parameter.choices)
+            elif parameter.kind == "iri":
+                values = (
+                    f"a code, label, CURIE or IRI; `kg query {saved.name} --values {parameter.name}` "
+                    "lists the known ones"
+                )
+            elif parameter.name == "lang":
+                values = "a language tag such as fr (labels fall back to English)"
+            else:
+                values = "text" if parameter.kind == "literal" else f"an xsd:{parameter.kind} value"
+            if parameter.default:
+                need = f"default {compact(parameter.default)}"
+            else:
+                need = "required" if parameter.required else "optional"
+            rows.append((f"-p {parameter.name}=VALUE", f"{values} ({need})"))
+        with formatter.section("Parameters"):
+            formatter.write_dl(rows)
+
+
+@main.command(cls=QueryCommand)
 @click.argument("name", required=False)
 @click.option(
     "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable)."
@@ -218,7 +268,16 @@ def validate(paths: tuple[Path, ...], endpoint: str | None, fmt: str, engine: st
 )
 @click.option("--lang", help="Language for labels (e.g. fr), falling back to English.")
 @click.option(
-    "--list", "list_", is_flag=True, help="List the saved queries with their titles and parameters."
+    "--columns",
+    metavar="A,B",
+    help="Only these columns, in this order (any format). A table shows the labels, not their IRIs.",
+)
+@click.option("--wide", is_flag=True, help="A table shows every column, IRIs included.")
+@click.option(
+    "--list", "list_", is_flag=True, help="List the saved queries with their summaries and parameters."
+)
+@click.option(
+    "--values", "values_param", metavar="PARAM", help="List the known values of NAME's parameter PARAM."
 )
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the embedded store.")
 @OUTPUT_OPTION
@@ -228,26 +287,33 @@ def query(
     params: tuple[str, ...],
     fmt: str,
     lang: str | None,
+    columns: str | None,
+    wide: bool,
     list_: bool,
+    values_param: str | None,
     endpoint: str | None,
     output: Path | None,
     data: tuple[Path, ...],
 ) -> None:
-    """Run the saved query NAME (or a .rq file) and print its rows."""
+    """Run the saved query NAME (or a .rq file) and print its rows.
+
+    `kg query NAME --help` describes NAME's parameters.
+    """
     from kg.catalogue import catalogue
 
     if list_:
-        from rich.console import Console
-        from rich.table import Table
+        if fmt == "table" and output is None:
+            from kg.terminal import print_catalogue
 
-        table = Table("name", "summary", "parameters")
-        for saved in catalogue().values():
-            table.add_row(saved.name, saved.summary, ", ".join(p.name for p in saved.parameters))
-        Console().print(table)
+            print_catalogue(catalogue().values())
+        else:
+            from kg.catalogue import listing
+
+            write_output(listing(list(catalogue().values()), fmt), output)
         return
     if not name:
         raise click.UsageError("give a query NAME, or --list")
-    from kg.query import Engine, run_saved
+    from kg.query import Engine, run_saved, values_of
 
     engine: Engine
     if endpoint:
@@ -258,12 +324,20 @@ def query(
         from kg.load import load
 
         engine = load(data)
-    results = run_saved(engine, name, parse_params(params), lang)
-    if fmt == "table" and output is None:
-        from rich.console import Console
-
-        Console().print(results.to_table(title=name))
+    if values_param is not None:
+        results = values_of(engine, name, values_param, lang)
     else:
+        results = run_saved(engine, name, parse_params(params), lang)
+    picked = [c.strip() for c in columns.split(",") if c.strip()] if columns else []
+    if fmt == "table" and output is None:
+        from kg.terminal import print_results
+
+        print_results(results, columns=picked, wide=wide)
+    else:
+        if picked:
+            from kg.terminal import pick_columns
+
+            results = results.only(pick_columns(results, picked))
         write_output(results.serialize(fmt), output)
 
 

@@ -21,6 +21,7 @@ from kg.errors import ParameterError
 from kg.namespaces import XSD, Term, expand
 from kg.resources import package_file
 from kg.results import Results
+from kg.sparql_text import without_projected
 
 entry_module(__name__)  # `kg.query(...)` calls query() below (see kg.EntryModule)
 
@@ -34,20 +35,64 @@ class Engine(Protocol):
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Results: ...
 
 
-def _resolve_iri(engine: Engine, value: str, parameter: Parameter) -> ox.NamedNode:
+#: Up to this many known values are listed in an error; beyond, the error names the command that lists them.
+FEW = 12
+
+
+def known_values(engine: Engine, parameter: str, lang: str | None = None) -> Results:
+    """The values an IRI parameter can take (``value``, ``label``, ``code``), read from the graph.
+
+    Empty for a parameter that takes any IRI (``entity``) or is not an IRI.
+    """
+    sparql = package_file("sparql", "parameter-values.rq").read_text(encoding="utf-8")
+    return engine.select(sparql, {"_parameter": ox.Literal(parameter), "_lang": ox.Literal(lang or "en")})
+
+
+def values_of(engine: Engine, name: str, parameter: str, lang: str | None = None) -> Results:
+    """The known values of saved query ``name``'s IRI parameter, or an error that says what it takes."""
+    saved = find(name)
+    found = saved.parameter(parameter)
+    if found is None:
+        names = ", ".join(p.name for p in saved.parameters) or "none"
+        raise ParameterError(f"{saved.name} has no parameter {parameter!r}. Parameters: {names}.")
+    if found.choices:
+        raise ParameterError(f"{parameter}: choose one of {', '.join(found.choices)}")
+    if found.kind != "iri":
+        raise ParameterError(f"{parameter} takes any {found.kind} value")
+    values = known_values(engine, parameter, lang)
+    if not len(values):
+        raise ParameterError(f"{parameter} takes any IRI or CURIE of the graph")
+    return values
+
+
+def _unknown(engine: Engine, value: str, query: SavedQuery, parameter: Parameter) -> ParameterError:
+    """No entity has that name: say which ones do, or how to list them."""
+    known = known_values(engine, parameter.name)
+    said = f"{parameter.name}={value!r}: no entity has that code, label or IRI."
+    if not len(known):
+        return ParameterError(f"{said} Give an IRI or a CURIE.")
+    if len(known) > FEW:
+        listing = f"kg query {query.name} --values {parameter.name}"
+        return ParameterError(f"{said} `{listing}` lists the {len(known)} known values.")
+    names = [
+        f"{row['code'].value} ({row['label'].value})" if "code" in row else row["label"].value
+        for row in known.rows
+    ]
+    return ParameterError(f"{said} Known values: {'; '.join(names)}.")
+
+
+def _resolve_iri(engine: Engine, value: str, query: SavedQuery, parameter: Parameter) -> ox.NamedNode:
     """An IRI given as <IRI>, a full IRI, a CURIE, a code (ISO, UNHCR), a label or an IRI's last segment."""
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     iri = text if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) else expand(text)
     if iri is None:
-        query = package_file("sparql", "resolve.rq").read_text(encoding="utf-8")
-        rows = engine.select(query, {"_value": ox.Literal(text)}).rows
+        sparql = package_file("sparql", "resolve.rq").read_text(encoding="utf-8")
+        rows = engine.select(sparql, {"_value": ox.Literal(text)}).rows
         matches = sorted({row["entity"].value for row in rows if "entity" in row})
         if not matches:
-            raise ParameterError(
-                f"{parameter.name}={value!r}: no entity has that code, label or IRI; give an IRI or a CURIE"
-            )
+            raise _unknown(engine, value, query, parameter)
         if len(matches) > 1:
             raise ParameterError(f"{parameter.name}={value!r} is ambiguous: {', '.join(matches)}")
         iri = matches[0]
@@ -105,7 +150,7 @@ def bind(
         if parameter.choices and value not in parameter.choices:
             raise ParameterError(f"{parameter.name}={value!r}: choose one of {', '.join(parameter.choices)}")
         if parameter.kind == "iri":
-            bound[parameter.variable] = _resolve_iri(engine, value, parameter)
+            bound[parameter.variable] = _resolve_iri(engine, value, query, parameter)
         else:
             bound[parameter.variable] = _literal(value, parameter)
     return bound
@@ -116,11 +161,15 @@ def run_saved(
 ) -> Results:
     """Run a saved query (name or .rq path) with its parameters bound.
 
+    The parameter variables a query projects are left out of its answer: they echo what was given,
+    so no table, file, DataFrame or page shows them.
+
     >>> run_saved(load(), "who-engages-mid-level-officials").to_dataframe()  # doctest: +SKIP
     """
     query = find(name)
     bindings = bind(engine, query, params or {}, lang)
-    return engine.select(query.text, bindings)
+    text = without_projected(query.text, (p.variable for p in query.parameters))
+    return engine.select(text, bindings)
 
 
 def query(name: str, graph: Engine | None = None, lang: str | None = None, **params: str) -> pd.DataFrame:

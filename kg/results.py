@@ -18,7 +18,6 @@ from kg.namespaces import XSD, Term
 
 if TYPE_CHECKING:
     import pandas as pd
-    from rich.table import Table
 
 #: What Oxigraph gives for a SELECT or ASK, evaluated or parsed.
 Answer = ox.QuerySolutions | ox.QueryBoolean
@@ -134,6 +133,11 @@ class Results:
             columns=self.variables,
         )
 
+    def only(self, columns: list[str]) -> Results:
+        """The same answer with only ``columns``, in that order (all of them must be variables)."""
+        rows = ({v: term_json(row[v]) for v in columns if v in row} for row in self.rows)
+        return Results.from_json(solutions_json(columns, rows))
+
     def serialize(self, fmt: str) -> bytes:
         """``json`` (SPARQL 1.1 JSON), ``csv``/``tsv``/``xml`` (W3C formats), ``markdown`` or ``table``."""
         if fmt == "json":
@@ -147,8 +151,10 @@ class Results:
 
             from rich.console import Console
 
+            from kg.terminal import print_results
+
             console = Console(width=160, record=True, file=io.StringIO())
-            console.print(self.to_table())
+            print_results(self, console)
             return console.export_text().encode()
         raise ValueError(f"unknown results format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -163,34 +169,16 @@ class Results:
         lines += ["| " + " | ".join(cell(r, v) for v in self.variables) + " |" for r in self.rows]
         return "\n".join(lines) + "\n"
 
+    def twin(self, variable: str) -> str | None:
+        """The IRI column that ``variable`` labels (``x`` for ``xLabel`` or ``xTitle``) if there is one."""
+        for suffix in ("Label", "Title"):
+            stem = variable.removesuffix(suffix)
+            if stem != variable and stem in self.variables:
+                return stem
+        return None
+
     def readable_columns(self) -> list[str]:
-        """Columns worth a terminal's width: an IRI column is left out where its label or title is
-        given (``x`` beside ``xLabel``), and so are the echoes of the query's parameters (``_name``)."""
-        names = set(self.variables)
-        return [
-            v
-            for v in self.variables
-            if not v.startswith("_") and f"{v}Label" not in names and f"{v}Title" not in names
-        ]
-
-    def to_table(self, title: str | None = None) -> Table:
-        """A rich table for the terminal, IRIs shortened to CURIEs."""
-        from rich.table import Table
-        from rich.text import Text
-
-        from kg.namespaces import compact
-
-        table = Table(title=title, show_lines=False)
-        if self.boolean is not None:
-            table.add_column("result")
-            table.add_row(str(self.boolean).lower())
-            return table
-        shown = self.readable_columns()
-        for v in shown:
-            table.add_column(v, overflow="fold")
-        for row in self.rows:
-            cells = [row.get(v) for v in shown]
-            table.add_row(
-                *(Text(compact(c.value) if isinstance(c, ox.NamedNode) else text(c)) for c in cells)
-            )
-        return table
+        """The columns worth showing to people: an IRI column is left out where its label or title is
+        given (``x`` beside ``xLabel``); a page links the label to the IRI instead."""
+        labelled = {self.twin(v) for v in self.variables}
+        return [v for v in self.variables if v not in labelled]

@@ -9,7 +9,7 @@ when the term is made), never as the text a user typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -177,4 +177,42 @@ def substitute(sparql: str, bindings: Mapping[str, Term]) -> str:
             edits.append((token.start, token.end, text))
     for start, end, text in reversed(edits):
         sparql = sparql[:start] + text + sparql[end:]
+    return sparql
+
+
+def without_projected(sparql: str, variables: Iterable[str]) -> str:
+    """The query with ``variables`` left out of the outermost SELECT clause.
+
+    A saved query may project its parameter variables (``?_rank_iri``, ``?_lang``) so that grlc and
+    other tools that read the file see them; they carry what the caller gave, not an answer, so
+    they never reach a table, a CSV or a DataFrame. Only plain ``?name`` items at the clause's top
+    level are dropped: an ``(expression AS ?name)`` is the query's own, and a projection is never
+    emptied.
+
+    >>> without_projected("SELECT ?x ?_v WHERE { ?x ?p ?_v }", ["_v"])
+    'SELECT ?x WHERE { ?x ?p ?_v }'
+    """
+    names = set(variables)
+    tokens = _tokens(sparql)
+    start = next((i for i, t in enumerate(tokens) if not t.opaque and t.text.upper() == "SELECT"), None)
+    if start is None:
+        return sparql
+    dropped: list[_Token] = []
+    kept = depth = 0
+    for token in tokens[start + 1 :]:
+        word = token.text.upper()
+        if depth == 0 and (token.text == "{" or word in _CLAUSE_ENDS):
+            break
+        if token.opaque or word in ("DISTINCT", "REDUCED"):
+            continue
+        depth += (token.text == "(") - (token.text == ")")
+        variable = depth == 0 and token.text[:1] in "?$"
+        if variable and token.text[1:] in names:
+            dropped.append(token)
+        else:  # an item that stays: another variable, or an (expression AS ?name) opening
+            kept += variable or (depth == 1 and token.text == "(")
+    if not dropped or not kept:
+        return sparql
+    for token in reversed(dropped):  # the item and the spaces after it, so that no comment swallows a line
+        sparql = sparql[: token.start] + sparql[token.end :].lstrip(" \t")
     return sparql

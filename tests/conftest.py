@@ -22,9 +22,11 @@ def shipped() -> KnowledgeGraph:
     return kg.load()
 
 
-def run_kg(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the installed `kg` command in a subprocess, as a user would."""
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+def run_kg(
+    *args: str, cwd: Path | None = None, timeout: float = 300, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `kg` command in a subprocess, as a user would, in a terminal ``columns`` wide."""
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "kg.cli", *args],
         capture_output=True,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from kg.cli import EXPORT_FORMATS, LAZY_COMMANDS, LAZY_HELP, RESULT_FORMATS, main
 from tests.conftest import FIXTURES, run_kg
+from tests.processes import run
 
 MALFORMED = FIXTURES / "core" / "malformed.ttl"
 INCOMPLETE = FIXTURES / "core" / "incomplete-intervention.ttl"
@@ -55,7 +55,7 @@ def test_help_imports_no_heavy_library() -> None:
         "('pyoxigraph', 'rdflib', 'pandas', 'pyrudof', 'pyshacl', 'starlette', 'networkx') "
         "or m.startswith(('kg.server', 'kg.network', 'kg.remote', 'kg.curate')))))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = run([sys.executable, "-c", code])
     assert result.stdout.strip() == ""
 
 
@@ -153,14 +153,15 @@ def test_export_unknown_format() -> None:
 
 def test_build_and_failed_build_keeps_previous_output(tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    first = run_kg("build", "--out", str(out))
-    assert first.returncode == 0, first.stderr
+    first = run_kg("build", "--out", str(out), "-q")
+    assert first.returncode == 0 and first.stdout == first.stderr == "", first.stderr  # quiet: errors only
     for expected in ["index.html", "dumps/refugee-access.ttl", "queries/who-engages-mid-level-officials.csv"]:
         assert (out / expected).is_file(), expected
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    failed = run_kg("build", "--out", str(out), "--data", str(INCOMPLETE))
+    failed = run_kg("build", "--out", str(out), "--data", str(INCOMPLETE), "-q")
     assert failed.returncode == 1
+    assert "incomplete-intervention.ttl" in failed.stderr and "✓" not in failed.stderr
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in tmp_path.iterdir() if p.name != "dist"], "temporary folders left behind"

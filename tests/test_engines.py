@@ -5,7 +5,6 @@ Run on the shipped graph plus generated case studies, so that every query has ma
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,6 +17,7 @@ from kg.catalogue import catalogue
 from kg.load import KnowledgeGraph
 from kg.query import bind
 from kg.results import Results, Term
+from tests.processes import run
 
 ROOT = Path(__file__).resolve().parent.parent
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -27,7 +27,7 @@ NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "i
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> KnowledgeGraph:
     out = tmp_path_factory.mktemp("gen") / "cases.nq"
-    subprocess.run(
+    run(
         [
             sys.executable,
             str(ROOT / "bench" / "generate.py"),
@@ -37,9 +37,7 @@ def generated(tmp_path_factory) -> KnowledgeGraph:
             str(out),
             "--seed",
             "3",
-        ],
-        check=True,
-        capture_output=True,
+        ]
     )
     return kg.load([out])
 

@@ -62,6 +62,11 @@ def test_query_form_with_a_parameter(page: Any, base: str) -> None:
     page.wait_for_selector("#results table")
     table = page.locator("#results table").inner_text()
     assert "Kenya" in table or "kenya" in table.lower()
+    headers = page.locator("#results th").all_inner_texts()
+    assert "placeLabel" in headers and "place" not in headers  # the label links to the IRI instead
+    assert not [h for h in headers if h.startswith("_")]  # parameters are not answers
+    assert page.locator('#results a[href="/id/place/kenya"]').count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert "country=KE" in page.url
     assert "SELECT" in page.locator("#query-text").inner_text()
     csv_link = page.get_by_role("link", name="CSV")

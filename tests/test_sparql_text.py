@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import ParameterError
-from kg.sparql_text import substitute
+from kg.sparql_text import substitute, without_projected
 
 V = {"_x": ox.Literal("v")}
 
@@ -176,3 +176,21 @@ def test_a_parameter_the_query_assigns_cannot_be_given(query: str) -> None:
     assert _parses(query)
     with pytest.raises(ParameterError, match="x: the query uses this parameter as"):
         substitute(query, V)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT ?x ?_v WHERE { ?x ?p ?_v }", "SELECT ?x WHERE { ?x ?p ?_v }"),
+        ("SELECT DISTINCT ?_v ?x\n  ?__w WHERE { }", "SELECT DISTINCT ?x\n  WHERE { }"),
+        ("SELECT ?x (STR(?_v) AS ?y) { ?x ?p ?_v }", "SELECT ?x (STR(?_v) AS ?y) { ?x ?p ?_v }"),
+        ("SELECT ?_v WHERE { }", "SELECT ?_v WHERE { }"),  # never an empty projection
+        ("SELECT * WHERE { ?x ?p ?_v }", "SELECT * WHERE { ?x ?p ?_v }"),
+        (
+            "# SELECT ?_v\nSELECT ?x ?_v { { SELECT ?_v { } } }",
+            "# SELECT ?_v\nSELECT ?x { { SELECT ?_v { } } }",
+        ),
+    ],
+)
+def test_without_projected_drops_only_the_outer_plain_items(query: str, expected: str) -> None:
+    assert without_projected(query, ["_v", "__w"]) == expected

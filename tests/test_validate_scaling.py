@@ -10,7 +10,6 @@ turtle``) with the report graph pySHACL writes itself.
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import kg
 from kg.load import DATA_KINDS, KnowledgeGraph, extra_files, read_file, shipped_files
 from kg.report import to_turtle
 from kg.shacl_pyshacl import data_graph
+from tests.processes import run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -116,7 +116,7 @@ def rows(report) -> set[tuple]:
 
 def generate(tmp_path: Path, cases: int, faults: float) -> Path:
     out = tmp_path / "cases.nq"
-    subprocess.run(
+    run(
         [
             sys.executable,
             str(ROOT / "bench" / "generate.py"),
@@ -128,9 +128,7 @@ def generate(tmp_path: Path, cases: int, faults: float) -> Path:
             "7",
             "--faults",
             str(faults),
-        ],
-        check=True,
-        capture_output=True,
+        ]
     )
     return out
 

@@ -2,51 +2,27 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.processes import run
+from tests.venvs import build_wheel, fresh_env
 
 
 @pytest.mark.slow
 def test_wheel_installs_and_builds_from_another_folder(tmp_path: Path) -> None:
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(wheels), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = wheels.glob("refugee_access_kg-*.whl")
-
-    # A fresh environment; the dependencies come from the running interpreter's site-packages so
-    # that the test needs no network, but the package itself only from the wheel.
+    # A fresh environment with the package only from the wheel; its dependencies come from the running
+    # interpreter's environment (tests/venvs.py says how), so the test needs no network.
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
-    python = env_dir / "bin" / "python"
-    subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)],
-        check=True,
-        capture_output=True,
-    )
+    bin_dir = fresh_env(env_dir, build_wheel(ROOT, tmp_path / "wheels"))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = subprocess.run(
-        [python, "-c", "import kg.resources as r; print(r.root())"],
-        cwd=elsewhere,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    assert Path(where).is_relative_to(env_dir), where
+    where = run([bin_dir / "python", "-c", "import kg.resources as r; print(r.root())"], cwd=elsewhere)
+    assert Path(where.stdout.strip()).is_relative_to(env_dir), where.stdout
 
-    result = subprocess.run(
-        [env_dir / "bin" / "kg", "build", "--out", "site"], cwd=elsewhere, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
+    run([bin_dir / "kg", "build", "--out", "site"], cwd=elsewhere)
     site = elsewhere / "site"
     assert (site / "index.html").is_file()
     assert (site / "queries" / "who-engages-mid-level-officials.csv").read_text().count("RefugePoint") >= 1

@@ -6,13 +6,14 @@ import hashlib
 import json
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kg.network.diagrams import Diagram
+    from kg.progress import Reporter
     from kg.query import Engine
 
 #: Records which page each static image was drawn from, so an unchanged diagram is not redrawn.
@@ -34,16 +35,22 @@ def _draw(job: tuple[Diagram, Path, Path]) -> None:
     draw(diagram, png=png, svg=svg)
 
 
-def write_all(graph: Engine, folder: Path, previous: Path | None = None) -> Published:
+def write_all(
+    graph: Engine, folder: Path, previous: Path | None = None, reporter: Reporter | None = None
+) -> Published:
     """Write every diagram (HTML, PNG, SVG) into ``folder``; returns what an index page lists.
 
     Drawing the static images is the slow part, so images of a diagram whose page is unchanged
-    since the ``previous`` output are copied from it, and the others are drawn in parallel.
+    since the ``previous`` output are copied from it, and the others are drawn in parallel, each
+    counted on the ``reporter``'s bar as it is done.
 
     >>> write_all(load(), Path("dist/network"))  # doctest: +SKIP
     """
     from kg.network.diagrams import all_diagrams, ego_note, render_html
     from kg.network.projection import project
+    from kg.progress import SILENT
+
+    reporter = reporter or SILENT
 
     folder.mkdir(parents=True, exist_ok=True)
     old_index: dict[str, str] = {}
@@ -68,9 +75,11 @@ def write_all(graph: Engine, folder: Path, previous: Path | None = None) -> Publ
         written.files.append((f"{diagram.title} (SVG)", svg))
     if len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
-            list(pool.map(_draw, jobs))
+            futures = [pool.submit(_draw, job) for job in jobs]
+            for future in reporter.track(as_completed(futures), "images drawn", len(jobs)):
+                future.result()
     else:
-        for job in jobs:
+        for job in reporter.track(jobs, "images drawn"):
             _draw(job)
     (folder / IMAGE_INDEX).write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return written
