@@ -12,43 +12,13 @@ still finishes; ``> T s`` marks a stop at the limit.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import select
-import signal
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def timed(action: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    value = action()
-    return time.perf_counter() - started, value
-
-
-def in_child(action: Callable[[], Any], limit: float) -> float | None:
-    """Seconds ``action`` takes in a forked copy of this process, or None once it passes ``limit``."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        os.write(write_end, json.dumps(timed(action)[0]).encode())
-        os._exit(0)
-    os.close(write_end)
-    ready, _, _ = select.select([read_end], [], [], limit)
-    if not ready:
-        os.kill(pid, signal.SIGKILL)
-    answer = os.read(read_end, 64) if ready else b""
-    os.waitpid(pid, 0)
-    os.close(read_end)
-    return json.loads(answer) if answer else None
+from bench.run import _in_child, _timed
 
 
 def seconds(value: float | None, limit: float) -> str:
@@ -69,19 +39,19 @@ def measure(cases: int, limit: float, folder: Path) -> list[tuple[str, str, str]
     with path.open("w", encoding="utf-8") as out:
         generate(out, cases, seed=1)
     graph = kg.load([path])
-    projection_s, network = timed(lambda: project(graph))
-    net_s, net = timed(lambda: analysis.actor_network(network))
+    projection_s, network = _timed(lambda: project(graph))
+    net_s, net = _timed(lambda: analysis.actor_network(network))
     rows = [
         ("statements", f"{len(graph):,}", ""),
         ("actor network", f"{len(net):,} nodes, {net.number_of_edges():,} ties", ""),
         ("projection + actor network", f"{projection_s + net_s:.2f} s", ""),
     ]
-    exact_s, exact = timed(lambda: analysis.betweenness(net, None))
-    plain_exact = in_child(lambda: nx.betweenness_centrality(net, normalized=True), limit)
+    exact_s, exact = _timed(lambda: analysis.betweenness(net, None))
+    plain_exact = _in_child(lambda: [nx.betweenness_centrality(net, normalized=True)], limit)
     rows.append(("betweenness, exact", f"{exact_s:.2f} s", seconds(plain_exact, limit)))
     pivots = min(analysis.PIVOTS, len(net))
-    estimate_s, estimate = timed(lambda: analysis.betweenness(net, pivots))
-    plain_estimate = in_child(lambda: nx.betweenness_centrality(net, k=pivots, seed=0), limit)
+    estimate_s, estimate = _timed(lambda: analysis.betweenness(net, pivots))
+    plain_estimate = _in_child(lambda: [nx.betweenness_centrality(net, k=pivots, seed=0)], limit)
     rows.append((f"betweenness, {pivots} pivots", f"{estimate_s:.2f} s", seconds(plain_estimate, limit)))
     error = max(abs(estimate[n] - exact[n]) for n in net)
     top = {n for n, _ in sorted(exact.items(), key=lambda kv: -kv[1])[:20]}
@@ -93,12 +63,12 @@ def measure(cases: int, limit: float, folder: Path) -> list[tuple[str, str, str]
             "",
         )
     )
-    communities_s, _ = timed(lambda: analysis.modularity_groups(net))
-    plain_communities = in_child(lambda: nx.community.greedy_modularity_communities(net), limit)
+    communities_s, _ = _timed(lambda: analysis.modularity_groups(net))
+    plain_communities = _in_child(lambda: [nx.community.greedy_modularity_communities(net)], limit)
     plain = seconds(plain_communities, limit)
     rows.append(("communities (greedy modularity)", f"{communities_s:.2f} s", plain))
-    brokers_s, frame = timed(lambda: analysis.brokers(network))
-    groups_s, _ = timed(lambda: analysis.communities(network))
+    brokers_s, frame = _timed(lambda: analysis.brokers(network))
+    groups_s, _ = _timed(lambda: analysis.communities(network))
     total = projection_s + brokers_s + groups_s
     shipped = f"{brokers_s:.2f} s (pivots: {frame.attrs['pivots']})"
     rows.append(("`kg analyze brokers`, as shipped", shipped, ""))
