@@ -304,6 +304,12 @@ class QueryCommand(click.Command):
 @click.option(
     "--values", "values_param", metavar="PARAM", help="List the known values of NAME's parameter PARAM."
 )
+@click.option(
+    "--limit", type=click.IntRange(min=0), help="At most this many rows: one page, in the query's order."
+)
+@click.option(
+    "--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (with --limit)."
+)
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the embedded store.")
 @USER_OPTION
 @OUTPUT_OPTION
@@ -317,6 +323,8 @@ def query(
     wide: bool,
     list_: bool,
     values_param: str | None,
+    limit: int | None,
+    offset: int,
     endpoint: str | None,
     user: str | None,
     output: Path | None,
@@ -355,7 +363,10 @@ def query(
     if values_param is not None:
         results = values_of(engine, name, values_param, lang)
     else:
-        results = run_saved(engine, name, parse_params(params), lang)
+        results = run_saved(engine, name, parse_params(params), lang, limit=limit, offset=offset)
+        if results.more:
+            # on stderr, so that a CSV or JSON page on stdout stays clean
+            click.echo(f"More rows follow: --offset {offset + (limit or 0)} gives the next page.", err=True)
     picked = [c.strip() for c in columns.split(",") if c.strip()] if columns else []
     if fmt == "table" and output is None:
         from kg.terminal import print_results

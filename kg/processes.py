@@ -12,7 +12,13 @@ import os
 import select
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def process_pool(count: int, *, fresh: bool = True) -> ProcessPoolExecutor:
@@ -58,3 +64,22 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def in_turn(
+    pool: ProcessPoolExecutor, work: Callable[[T, str], R], jobs: Iterable[T], common: str, ahead: int
+) -> Iterator[R]:
+    """``work(job, common)`` for each job, in order, with only a few jobs made and waiting at a time.
+
+    ``pool.map`` would take every job at once: the texts of all validation chunks of a large graph
+    held in memory together, in the caller and again in the pool's queue. Here each job is made
+    (the generator runs) only when a worker is about to be free: ``ahead`` jobs at most are in the
+    pool, twice its workers is enough to keep each busy while the next job is made.
+    """
+    pending: deque[Future[R]] = deque()
+    for job in jobs:
+        pending.append(pool.submit(work, job, common))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()

@@ -21,7 +21,7 @@ from kg.errors import ParameterError
 from kg.namespaces import XSD, Term, expand
 from kg.resources import package_file
 from kg.results import Results
-from kg.sparql_text import without_projected
+from kg.sparql_text import page, without_projected
 
 entry_module(__name__)  # `kg.query(...)` calls query() below (see kg.EntryModule)
 
@@ -157,27 +157,52 @@ def bind(
 
 
 def run_saved(
-    engine: Engine, name: str, params: Mapping[str, str] | None = None, lang: str | None = None
+    engine: Engine,
+    name: str,
+    params: Mapping[str, str] | None = None,
+    lang: str | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Results:
     """Run a saved query (name or .rq path) with its parameters bound.
 
     The parameter variables a query projects are left out of its answer: they echo what was given,
-    so no table, file, DataFrame or page shows them.
+    so no table, file, DataFrame or page shows them. With ``limit``, the answer is one page of at most
+    that many rows from ``offset`` on, in the query's own order; ``Results.more`` says whether another
+    page follows, found by asking for one row more rather than by counting them all.
 
     >>> run_saved(load(), "who-engages-mid-level-officials").to_dataframe()  # doctest: +SKIP
     """
     query = find(name)
     bindings = bind(engine, query, params or {}, lang)
     text = without_projected(query.text, (p.variable for p in query.parameters))
-    return engine.select(text, bindings)
+    if limit is None:
+        return engine.select(text, bindings)
+    return engine.select(page(text, limit + 1, offset), bindings).first(limit)
 
 
-def query(name: str, graph: Engine | None = None, lang: str | None = None, **params: str) -> pd.DataFrame:
+def query(
+    name: str,
+    graph: Engine | None = None,
+    lang: str | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    **params: str,
+) -> pd.DataFrame:
     """Run a saved query on a graph (the shipped one by default) and return a DataFrame.
+
+    ``limit`` and ``offset`` give one page of the rows; ``frame.attrs["more"]`` then says whether
+    another page follows.
 
     >>> import kg
     >>> kg.query("who-engages-mid-level-officials")  # doctest: +SKIP
     """
     from kg.load import load
 
-    return run_saved(graph if graph is not None else load(), name, params, lang).to_dataframe()
+    engine = graph if graph is not None else load()
+    results = run_saved(engine, name, params, lang, limit=limit, offset=offset)
+    frame = results.to_dataframe()
+    frame.attrs["more"] = results.more
+    return frame

@@ -67,6 +67,7 @@ class Results:
     def __init__(self, answer: Answer, json: bytes | None = None) -> None:
         self._pending: Answer | None = answer
         self.json = json  # the answer as SPARQL JSON, as received or as first written
+        self.more: bool | None = None  # for one page of an answer: whether rows follow it
         if isinstance(answer, ox.QueryBoolean):
             self.variables: list[str] = []
             self.boolean: bool | None = bool(answer)
@@ -125,6 +126,13 @@ class Results:
             [[text(r[v]) if v in r else None for v in self.variables] for r in self.rows],
             columns=self.variables,
         )
+
+    def first(self, count: int) -> Results:
+        """The first ``count`` rows; ``more`` says whether the answer held any after them."""
+        rows = ({v: term_json(t) for v, t in row.items()} for row in self.rows[:count])
+        head = Results.from_json(solutions_json(self.variables, rows))
+        head.more = len(self.rows) > count
+        return head
 
     def only(self, columns: list[str]) -> Results:
         """The same answer with only ``columns``, in that order (all of them must be variables)."""

@@ -216,3 +216,29 @@ def without_projected(sparql: str, variables: Iterable[str]) -> str:
     for token in reversed(dropped):  # the item and the spaces after it, so that no comment swallows a line
         sparql = sparql[: token.start] + sparql[token.end :].lstrip(" \t")
     return sparql
+
+
+def page(sparql: str, limit: int, offset: int = 0) -> str:
+    """The query with ``LIMIT limit OFFSET offset`` as its outermost solution modifiers.
+
+    They go after the last top-level group (and before a trailing ``VALUES`` block, which the
+    grammar puts after the modifiers), so ORDER BY still decides which rows a page holds. A query
+    that sets its own LIMIT or OFFSET cannot be paged this way: ParameterError.
+
+    >>> page("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x", 10, 20)
+    'SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x LIMIT 10 OFFSET 20'
+    """
+    if limit < 0 or offset < 0:
+        raise ParameterError("a page's limit and offset are whole numbers, 0 or more")
+    depth, at = 0, len(sparql.rstrip())
+    for token in _tokens(sparql):
+        if token.opaque:
+            continue
+        depth += (token.text == "{") - (token.text == "}")
+        word = token.text.upper()
+        if depth == 0 and word in ("LIMIT", "OFFSET"):
+            raise ParameterError(f"the query sets its own {word}, so it cannot be read page by page")
+        if depth == 0 and word == "VALUES":
+            at = token.start
+    head, values = sparql[:at].rstrip(), sparql[at:].strip()
+    return f"{head} LIMIT {limit} OFFSET {offset}" + (f" {values}" if values else "")

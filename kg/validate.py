@@ -196,12 +196,14 @@ def _rudof_rows(graph: KnowledgeGraph, shapes_graph: rdflib.Graph, workers: int 
         context = _context_graphs(graph)
         shared = model_text + _dump(graph, [g for g in data if g.value in context])
         chunks = _chunks(graph, [g for g in data if g.value not in context])
-        jobs = [shared + _dump(graph, chunk) for chunk in chunks]
-        from kg.processes import process_pool
+        jobs = (shared + _dump(graph, chunk) for chunk in chunks)
+        from kg.processes import in_turn, process_pool
 
-        count = workers or min(len(jobs), os.cpu_count() or 1)
+        count = workers or min(len(chunks), os.cpu_count() or 1)
         with process_pool(count) as pool:
-            raw = [r for found in pool.map(shacl_core.check, jobs, [shapes_text] * len(jobs)) for r in found]
+            raw = [
+                r for found in in_turn(pool, shacl_core.check, jobs, shapes_text, 2 * count) for r in found
+            ]
     rows.update(_row(shapes_graph, r) for r in raw)
     return rows
 

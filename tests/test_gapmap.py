@@ -75,3 +75,41 @@ def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert not re.search(r"<(script|link|img|iframe)\b", html)  # nothing loaded from anywhere
     assert 'class="gap-here"' in html  # documented in Kenya, addressed nowhere
+
+
+def _cells_from_the_saved_gap_query(graph: KnowledgeGraph) -> dict[tuple[str, str], str]:
+    """The matrix as an analyst would make it: the saved gap query for each country, best state first."""
+    from kg.gapmap import barriers_by_country
+    from kg.query import run_saved
+
+    statuses = {
+        "documented here, not addressed": "documented here, not addressed",
+        "addressed elsewhere": "addressed elsewhere only",
+        "documented elsewhere, not addressed": "documented elsewhere only",
+    }
+    matrix = barriers_by_country(graph)
+    cells = {}
+    for country, _ in matrix.columns:
+        rows = run_saved(graph, "barriers-without-intervention-in-country", {"country": country}).rows
+        for kind, _, _ in matrix.rows:
+            found = [statuses[r["status"].value] for r in rows if r["barrierType"].value == kind]
+            cells[(kind, country)] = min(found, key=list(statuses.values()).index) if found else ADDRESSED
+    return cells
+
+
+def test_matrix_cells_are_the_saved_gap_query_for_each_country(
+    shipped: KnowledgeGraph, tmp_path: Path
+) -> None:
+    from kg.gapmap import barriers_by_country
+
+    assert barriers_by_country(shipped).cells == _cells_from_the_saved_gap_query(shipped)
+    # and on generated cases, where many countries share barrier types
+    from bench.generate import generate
+
+    path = tmp_path / "cases.nq"
+    with path.open("w", encoding="utf-8") as out:
+        generate(out, 40, seed=3)
+    graph = kg.load([path])
+    matrix = barriers_by_country(graph)
+    assert len(matrix.columns) > 5 and set(matrix.cells.values()) > {ADDRESSED}
+    assert matrix.cells == _cells_from_the_saved_gap_query(graph)

@@ -9,7 +9,7 @@ import pytest
 
 from kg.load import KnowledgeGraph
 from kg.network import analysis
-from kg.network.projection import project
+from kg.network.projection import ACTOR_TYPES, project
 
 KENYA = "https://w3id.org/refugee-access/id/case/kenya-nhif-refugee-enrolment/"
 KAZAKHSTAN = "https://w3id.org/refugee-access/id/case/kazakhstan-red-crescent-social-assistance/"
@@ -97,13 +97,28 @@ def test_barrier_edges_say_their_role(network) -> None:
 
 
 def test_brokers_are_exact_on_small_networks_and_a_repeatable_estimate_on_large_ones(network) -> None:
-    actors = len(analysis.actor_network(network))
+    import networkx as nx
+
+    net = analysis.actor_network(network)
+    actors = len(net)
     exact = analysis.brokers(network)
-    assert exact.attrs["pivots"] is None  # the shipped network is smaller than the default sample
-    assert analysis.brokers(network, pivots=actors).equals(exact)  # at the limit it is still exact
-    estimate = analysis.brokers(network, pivots=actors // 2)
+    assert exact.attrs["pivots"] is None and exact.attrs["error_bound"] is None
+    # igraph's scores are NetworkX's own definition of normalised betweenness
+    reference = nx.betweenness_centrality(net, normalized=True)
+    assert dict(zip(exact.iri, exact.betweenness, strict=True)) == {
+        iri: round(reference[iri], 4) for iri in exact.iri
+    }
+    positive = {n for n, v in reference.items() if v > 0 and network.nodes[n]["type"] in ACTOR_TYPES}
+    assert set(exact.iri) == positive
+    # every source sampled is the exact answer again
+    assert analysis.brokers(network, pivots=actors, exact_limit=actors - 1).equals(exact)
+    estimate = analysis.brokers(network, pivots=actors // 2, exact_limit=actors - 1)
     assert estimate.attrs["pivots"] == actors // 2
-    assert estimate.equals(analysis.brokers(network, pivots=actors // 2))  # fixed seed: same ranking
+    again = analysis.brokers(network, pivots=actors // 2, exact_limit=actors - 1)
+    assert estimate.equals(again)  # a fixed seed: the same ranking
+    bound = estimate.attrs["error_bound"]
+    estimated = analysis.betweenness(net, actors // 2)
+    assert max(abs(estimated[n] - reference[n]) for n in net) <= bound
     # the estimate still ranks RefugePoint as a broker: it stands between the official it engaged and others
     assert KENYA + "refugepoint" in set(estimate.iri)
 

@@ -708,3 +708,27 @@ def test_no_broker_is_paired_with_itself(shipped: KnowledgeGraph) -> None:
     assert pairs
     assert all(broker != side for broker, side in pairs)
     assert HAKIJAMII + "hakijamii" not in {broker for broker, _ in pairs}
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_pages_put_together_are_the_whole_answer(shipped: KnowledgeGraph, name: str) -> None:
+    whole = run_saved(shipped, name).rows
+    size = max(len(whole) // 3, 1)
+    pages, offset = [], 0
+    while True:
+        one = run_saved(shipped, name, limit=size, offset=offset)
+        pages.extend(one.rows)
+        offset += size
+        assert one.more == (offset < len(whole))  # known from one row more, not from a count
+        if not one.more:
+            break
+    assert pages == whole
+
+
+def test_a_page_of_the_python_api_says_whether_more_follows(shipped: KnowledgeGraph) -> None:
+    import kg
+
+    # the cases name more than three barriers between them (Kenya alone names three)
+    frame = kg.query("barriers-by-intervention", shipped, limit=3)
+    assert len(frame) == 3 and frame.attrs["more"] is True
+    assert kg.query("barriers-by-intervention", shipped).attrs["more"] is None

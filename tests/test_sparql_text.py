@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import ParameterError
-from kg.sparql_text import substitute, without_projected
+from kg.sparql_text import page, substitute, without_projected
 
 V = {"_x": ox.Literal("v")}
 
@@ -194,3 +194,29 @@ def test_a_parameter_the_query_assigns_cannot_be_given(query: str) -> None:
 )
 def test_without_projected_drops_only_the_outer_plain_items(query: str, expected: str) -> None:
     assert without_projected(query, ["_v", "__w"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "rows"),
+    [
+        # the modifiers go after ORDER BY, so the page holds the ordered rows 3 and 4
+        ("SELECT ?a WHERE { VALUES ?a { 5 1 4 2 3 } } ORDER BY ?a", ["3", "4"]),
+        # and before a trailing VALUES block, where the grammar wants them
+        ("SELECT ?a WHERE { ?a ?p ?o } VALUES ?a { 1 }", []),
+        # a sub-query's own LIMIT is its business, not the page's
+        (
+            "SELECT ?a WHERE { { SELECT ?a WHERE { VALUES ?a { 1 2 3 4 5 } } ORDER BY ?a LIMIT 4 } }"
+            " ORDER BY ?a",
+            ["3", "4"],
+        ),
+    ],
+)
+def test_a_page_is_the_ordered_rows_from_its_offset(query: str, rows: list[str]) -> None:
+    assert [row["a"] for row in _rows(page(query, 2, 2))] == rows
+
+
+def test_a_query_with_its_own_limit_is_not_paged() -> None:
+    with pytest.raises(ParameterError, match="its own LIMIT"):
+        page("SELECT ?a WHERE { ?a ?p ?o } LIMIT 5", 2)
+    with pytest.raises(ParameterError, match="whole numbers"):
+        page("SELECT ?a WHERE { ?a ?p ?o }", -1)

@@ -106,7 +106,10 @@ def brokers(between: tuple[str, ...], fmt: str, data: tuple[Path, ...]) -> None:
     frame = run(_projection(data), between)
     title = "Brokers (betweenness on the actor network)"
     if frame.attrs["pivots"]:
-        title += f", estimated from {frame.attrs['pivots']} sampled sources"
+        title += (
+            f", estimated from {frame.attrs['pivots']} sampled sources"
+            f" (each score within ±{frame.attrs['error_bound']} with 95% confidence)"
+        )
     _show(frame, fmt, title)
 
 
