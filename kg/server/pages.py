@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -24,6 +24,9 @@ from kg.server.limits import truncation
 from kg.server.pool import CappedEngine
 from kg.server.state import ServerState, state_of
 from kg.server.view import term_view
+
+if TYPE_CHECKING:
+    from kg.network.diagrams import Diagram
 
 #: download suffix → (results format, media type)
 DOWNLOADS = {
@@ -181,22 +184,22 @@ async def ontology(request: Request) -> Response:
     return state.render(request, "ontology.html", kinds=kinds, schemes=schemes)
 
 
-def _network_diagrams(state: ServerState) -> tuple[dict[str, Any], str | None]:
+def _network_diagrams(state: ServerState) -> tuple[dict[str, Diagram], str | None]:
     """Stem → diagram, drawn once from the graph (through the workers) by kg.network, and a note.
 
     The note (:func:`kg.network.diagrams.ego_note`) says when some organisations have no ego diagram.
     """
-    if "diagrams" not in state.memo:
-        if importlib.util.find_spec("kg.network") is None:
-            state.memo["diagrams"] = {}, None
-        else:
-            from kg.network.diagrams import all_diagrams, ego_note
-            from kg.network.projection import project
 
-            network = project(CappedEngine(state.pool))
-            state.memo["diagrams"] = dict(all_diagrams(network)), ego_note(network)
-    found: tuple[dict[str, Any], str | None] = state.memo["diagrams"]
-    return found
+    def draw() -> tuple[dict[str, Diagram], str | None]:
+        if importlib.util.find_spec("kg.network") is None:
+            return {}, None
+        from kg.network.diagrams import all_diagrams, ego_note
+        from kg.network.projection import project
+
+        network = project(CappedEngine(state.pool))
+        return dict(all_diagrams(network)), ego_note(network)
+
+    return state.diagrams.get(draw)
 
 
 def _site_diagrams(state: ServerState) -> list[str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from jinja2 import Environment
 from starlette.concurrency import run_in_threadpool
@@ -19,19 +20,47 @@ from kg.server.cache import AnswerCache
 from kg.server.pool import WorkerPool
 from kg.server.settings import Settings
 
+if TYPE_CHECKING:
+    from kg.network.diagrams import Diagram
+    from kg.server.void import Statistics
+
 T = TypeVar("T")
+
+
+class Once(Generic[T]):
+    """A value made on first use and kept: the store is read-only while the server runs.
+
+    Requests arriving together wait for the first one to make it, rather than each making its own
+    copy (a dump of a large graph is big enough that two at once would matter).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: T | None = None
+
+    def get(self, make: Callable[[], T]) -> T:
+        with self._lock:
+            if self._value is None:
+                self._value = make()
+            return self._value
 
 
 @dataclass
 class ServerState:
-    """What the handlers share: the graph (for dumps and statistics), the workers, the cache, templates."""
+    """What the handlers share: the graph (for dumps and statistics), the workers, the cache, templates.
+
+    ``cache`` holds answers, which come and go within its byte budget; the ``Once`` fields hold what
+    is made once for the server's life: the dumps, the VoID figures, the diagrams.
+    """
 
     graph: KnowledgeGraph
     settings: Settings
     pool: WorkerPool
     cache: AnswerCache[Any]
     templates: Environment
-    memo: dict[str, Any] = field(default_factory=dict)
+    dumps: Once[dict[str, tuple[bytes, str]]] = field(default_factory=Once)
+    statistics: Once[Statistics] = field(default_factory=Once)
+    diagrams: Once[tuple[dict[str, Diagram], str | None]] = field(default_factory=Once)
 
     async def blocking(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work (a serialization, a long page) in a thread, off the event loop."""

@@ -1,12 +1,12 @@
 """The dataset description at ``/.well-known/void`` (VoID and DCAT 3) and the dumps it lists.
 
-Figures (statements, graphs, vocabularies, dump sizes) are computed from the loaded graph once;
-the fixed part (title, licence, publisher) is a Turtle file beside this module.
+Figures (statements, graphs, vocabularies, dump sizes) are counted by the store, by the queries in
+``sparql/void-*.rq``, once; the fixed part (title, licence, publisher) is a Turtle file beside this module.
 """
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from starlette.exceptions import HTTPException
@@ -26,44 +26,49 @@ DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
 IANA = "https://www.iana.org/assignments/media-types/"
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "xsd": XSD, "foaf": "http://xmlns.com/foaf/0.1/"}
-_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """The dataset's figures: statements per named graph, distinct triples, vocabularies used."""
+
+    graphs: dict[str, int]
+    triples: int
+    vocabularies: set[str]
 
 
 def dumps(state: ServerState) -> dict[str, tuple[bytes, str]]:
     """File name → (bytes, media type) for every export format; made once, on first use."""
-    with _lock:
-        if "dumps" not in state.memo:
-            dump = CanonicalDump(state.graph)
-            state.memo["dumps"] = {
-                f"{DUMP_NAME}.{suffix}": (dump.serialize(fmt), media)
-                for fmt, (_, suffix, media) in DUMP_FORMATS.items()
-            }
-    made: dict[str, tuple[bytes, str]] = state.memo["dumps"]
-    return made
+
+    def make() -> dict[str, tuple[bytes, str]]:
+        dump = CanonicalDump(state.graph)
+        return {
+            f"{DUMP_NAME}.{suffix}": (dump.serialize(fmt), media)
+            for fmt, (_, suffix, media) in DUMP_FORMATS.items()
+        }
+
+    return state.dumps.get(make)
 
 
-def statistics(state: ServerState) -> dict[str, object]:
+def statistics(state: ServerState) -> Statistics:
     """Statement counts per graph, distinct triples, and the vocabularies used (namespaces of terms)."""
-    with _lock:
-        if "statistics" not in state.memo:
-            store = state.graph.store
-            per_graph: dict[str, int] = {}
-            triples = set()
-            vocabularies = set()
-            for quad in store:
-                name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-                per_graph[name] = per_graph.get(name, 0) + 1
-                triples.add(quad.triple)
-                vocabularies.add(_namespace(quad.predicate.value))
-                if quad.predicate.value == RDF_TYPE and isinstance(quad.object, ox.NamedNode):
-                    vocabularies.add(_namespace(quad.object.value))
-            state.memo["statistics"] = {
-                "graphs": per_graph,
-                "triples": len(triples),
-                "vocabularies": vocabularies,
-            }
-    stats: dict[str, object] = state.memo["statistics"]
-    return stats
+
+    def count() -> Statistics:
+        graph = state.graph
+        per_graph = graph.select(_query("void-graphs.rq"))
+        triples = graph.select(_query("void-triples.rq"))
+        terms = graph.select(_query("void-terms.rq"))
+        return Statistics(
+            graphs={row["graph"].value: int(row["statements"].value) for row in per_graph.rows},
+            triples=int(triples.rows[0]["triples"].value),
+            vocabularies={_namespace(row["term"].value) for row in terms.rows},
+        )
+
+    return state.statistics.get(count)
+
+
+def _query(name: str) -> str:
+    return package_file("server", "sparql", name).read_text(encoding="utf-8")
 
 
 def _namespace(iri: str) -> str:
@@ -84,14 +89,12 @@ def describe(state: ServerState, base: str) -> list[ox.Triple]:
     def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         triples.append(ox.Triple(s, ox.NamedNode(p), o))
 
-    add(dataset, VOID + "triples", _count(int(stats["triples"])))  # type: ignore[call-overload]
+    add(dataset, VOID + "triples", _count(stats.triples))
     add(dataset, DCAT + "version", ox.Literal(__version__))
     add(dataset, VOID + "sparqlEndpoint", ox.NamedNode(base + "sparql"))
-    for namespace in sorted(stats["vocabularies"]):  # type: ignore[call-overload]
+    for namespace in sorted(stats.vocabularies):
         add(dataset, VOID + "vocabulary", ox.NamedNode(namespace))
-    for name, count in sorted(stats["graphs"].items()):  # type: ignore[attr-defined]
-        if not name:
-            continue
+    for name, count in sorted(stats.graphs.items()):
         graph = ox.NamedNode(name)
         add(dataset, VOID + "subset", graph)
         add(graph, RDF_TYPE, ox.NamedNode(VOID + "Dataset"))
