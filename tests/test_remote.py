@@ -38,6 +38,9 @@ from tests.stores import OxigraphServer
 pytestmark = pytest.mark.server
 
 QUICK = RetryPolicy(retries=1, backoff=0.1)
+#: The request parameters by which a client names a query's dataset (a store that ignores them all
+#: leaves kg no standard way to reach the pushed graphs).
+DATASET_PARAMETERS = frozenset({"union-default-graph", "default-graph-uri", "named-graph-uri"})
 
 
 @pytest.fixture
@@ -458,8 +461,7 @@ def test_store_without_union_parameter_gets_the_graphs_named(
 def test_store_ignoring_every_dataset_parameter_is_refused_with_what_to_change(
     loaded_server: OxigraphServer,
 ) -> None:
-    drop = frozenset({"union-default-graph", "default-graph-uri", "named-graph-uri"})
-    gate = Gatekeeper(loaded_server.query_url, drop=drop)
+    gate = Gatekeeper(loaded_server.query_url, drop=DATASET_PARAMETERS)
     try:
         result = run_kg("query", "who-engages-mid-level-officials", "--endpoint", gate.url)
     finally:
@@ -500,8 +502,7 @@ def test_push_to_a_read_only_store_says_it_refuses_writes(tmp_path: Path, shippe
 
 
 def test_push_that_queries_cannot_see_is_not_reported_done(server: OxigraphServer) -> None:
-    drop = frozenset({"union-default-graph", "default-graph-uri", "named-graph-uri"})
-    gate = Gatekeeper(server.query_url, drop=drop)
+    gate = Gatekeeper(server.query_url, drop=DATASET_PARAMETERS)
     try:
         result = run_kg("push", "--endpoint", gate.url, "--graph-store", server.base + "/store")
     finally:
