@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +34,10 @@ from kg.resources import package_file, queries_dir
 from kg.validate import curator_checks, validate
 
 UNCHANGED = "kept from the last build"
+#: Said on the index page when the diagrams were built without their static images.
+IMAGES_HINT = (
+    "PNG and SVG images of every diagram: kg build --images; of one diagram: kg network --png FILE --svg FILE"
+)
 
 
 @dataclass
@@ -91,15 +96,19 @@ def write_gap_map(graph: KnowledgeGraph, out: Output) -> None:
         out.add("Gap map", path.name, path)
 
 
-def write_diagrams(graph: KnowledgeGraph, out: Output, previous: Path, reporter: Reporter = SILENT) -> None:
+def write_diagrams(
+    graph: KnowledgeGraph, out: Output, previous: Path, reporter: Reporter = SILENT, images: bool = False
+) -> None:
     from kg.network import write_all
 
     folder = out.folder / "network"
-    published = write_all(graph, folder, previous / "network", reporter)
+    published = write_all(graph, folder, previous / "network", reporter, images)
     for title, path in published.files:
         out.add("Network diagrams", title, path)
     if published.note:
         out.note("Network diagrams", published.note, folder)
+    if not images:
+        out.note("Network diagrams", IMAGES_HINT, folder)
 
 
 def write_index(out: Output) -> None:
@@ -181,12 +190,17 @@ def remove_leftovers(target: Path) -> list[Path]:
 
 
 def build(
-    target: Path, extra: Iterable[Path] = (), console: Console | None = None, quiet: bool = False
+    target: Path,
+    extra: Iterable[Path] = (),
+    console: Console | None = None,
+    quiet: bool = False,
+    images: bool = False,
 ) -> Path:
     """Build everything into ``target``; returns it. Raises KGError (target untouched) on failure.
 
     Each step's ✓ line and the progress of long steps go to ``console`` (standard error by default);
-    ``quiet`` keeps only errors.
+    ``quiet`` keeps only errors. ``images`` adds a PNG and an SVG of every diagram, the build's slowest
+    part by far, so it is asked for rather than done by default.
     """
     reporter = Reporter(console, quiet)
     console = reporter.console
@@ -224,6 +238,7 @@ def build(
         graph = step("load", lambda: load(extra))
         assert isinstance(graph, KnowledgeGraph)
         keys.update(data=fingerprint(graph), model=fingerprint(graph, ("ontology",)))
+        keys["diagrams"] = keys["data"] + (" with images" if images else "")
         if unchanged("data", "validation.txt"):
             # The last build passed validation with exactly these inputs.
             shutil.copy2(target / "validation.txt", out.folder / "validation.txt")
@@ -241,7 +256,8 @@ def build(
         reusable("dumps", "data", "dumps", lambda: write_dumps(graph, out))
         reusable("saved queries", "data", "queries", lambda: write_query_answers(graph, out, reporter))
         reusable("gap map", "data", "gapmap", lambda: write_gap_map(graph, out))
-        reusable("network diagrams", "data", "network", lambda: write_diagrams(graph, out, target, reporter))
+        diagrams = partial(write_diagrams, graph, out, target, reporter, images)
+        reusable("network diagrams", "diagrams", "network", diagrams)
         reusable("ontology documentation", "model", "ontology", lambda: write_ontology_docs(graph, out))
         step("index", lambda: write_index(out))
         record = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import json
 import subprocess
 import sys
 import threading
@@ -285,3 +286,41 @@ def test_build_index_says_which_organisations_have_no_ego_diagram(tmp_path: Path
         index = (out / "index.html").read_text(encoding="utf-8")
         assert index.count("best-connected of") == 1
         assert "kg network --kind ego --focus ORG" in index
+
+
+def test_images_are_drawn_when_asked_and_only_for_changed_diagrams(tmp_path: Path, monkeypatch) -> None:
+    from rich.console import Console
+
+    from kg.build import IMAGES_HINT, build
+    from kg.network import IMAGE_INDEX, diagrams
+
+    monkeypatch.setattr(diagrams, "EGO_DIAGRAM_LIMIT", 2)
+    out = tmp_path / "dist"
+    network = out / "network"
+    build(out, console=Console(file=io.StringIO()))
+    pages = sorted(p.stem for p in network.glob("*.html"))
+    assert pages and not list(network.glob("*.png")) and not list(network.glob("*.svg"))
+    assert IMAGES_HINT.split(":")[0] in (out / "index.html").read_text(encoding="utf-8")
+
+    def build_images() -> str:
+        log = io.StringIO()
+        build(out, console=Console(file=log), images=True)
+        return log.getvalue()
+
+    assert f"{len(pages)}/{len(pages)} images drawn" in build_images()
+    for stem in pages:
+        assert not_blank((network / f"{stem}.png").read_bytes())
+        assert "<svg" in (network / f"{stem}.svg").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "network/overview.png" in index and IMAGES_HINT.split(":")[0] not in index
+    images = {p.name: p.read_bytes() for p in network.glob("*.[ps][nv]g")}
+
+    # As if the data had changed since and only the overview's page with it: one image is drawn again.
+    record = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    record["keys"]["diagrams"] = "an older input"
+    (out / "build.json").write_text(json.dumps(record), encoding="utf-8")
+    drawn = json.loads((network / IMAGE_INDEX).read_text(encoding="utf-8"))
+    (network / IMAGE_INDEX).write_text(json.dumps({**drawn, "overview": "an older page"}), encoding="utf-8")
+    again = build_images()
+    assert "1/1 images drawn" in again, again
+    assert {p.name: p.read_bytes() for p in network.glob("*.[ps][nv]g")} == images

@@ -38,13 +38,17 @@ def _draw(job: tuple[Diagram, Path, Path]) -> None:
 
 
 def write_all(
-    graph: Engine, folder: Path, previous: Path | None = None, reporter: Reporter | None = None
+    graph: Engine,
+    folder: Path,
+    previous: Path | None = None,
+    reporter: Reporter | None = None,
+    images: bool = False,
 ) -> Published:
-    """Write every diagram (HTML, PNG, SVG) into ``folder``; returns what an index page lists.
+    """Write every diagram's page into ``folder`` (and, with ``images``, its PNG and SVG).
 
-    Drawing the static images is the slow part, so images of a diagram whose page is unchanged
-    since the ``previous`` output are copied from it, and the others are drawn in parallel, each
-    counted on the ``reporter``'s bar as it is done.
+    Drawing the static images is the slow part (about 0.7 s a diagram), so they are drawn only when
+    asked for; then images of a diagram whose page is unchanged since the ``previous`` output are
+    copied from it, and the others are drawn in parallel, each counted on the ``reporter``'s bar.
 
     >>> write_all(load(), Path("dist/network"))  # doctest: +SKIP
     """
@@ -65,6 +69,9 @@ def write_all(
     for stem, diagram in all_diagrams(network):
         html = render_html(diagram)
         (folder / f"{stem}.html").write_text(html, encoding="utf-8")
+        written.files.append((diagram.title, folder / f"{stem}.html"))
+        if not images:
+            continue
         png, svg = folder / f"{stem}.png", folder / f"{stem}.svg"
         index[stem] = hashlib.sha256(html.encode()).hexdigest()
         old_png, old_svg = (previous / png.name, previous / svg.name) if previous else (png, svg)
@@ -73,8 +80,7 @@ def write_all(
             shutil.copy2(old_svg, svg)
         else:
             jobs.append((diagram, png, svg))
-        written.files += [(diagram.title, folder / f"{stem}.html"), (f"{diagram.title} (PNG)", png)]
-        written.files.append((f"{diagram.title} (SVG)", svg))
+        written.files += [(f"{diagram.title} (PNG)", png), (f"{diagram.title} (SVG)", svg)]
     if len(jobs) > 1:
         with process_pool(min(len(jobs), os.cpu_count() or 1), fresh=False) as pool:
             futures = [pool.submit(_draw, job) for job in jobs]
@@ -83,5 +89,7 @@ def write_all(
     else:
         for job in reporter.track(jobs, "images drawn"):
             _draw(job)
-    (folder / IMAGE_INDEX).write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if images:
+        record = json.dumps(index, indent=1, sort_keys=True) + "\n"
+        (folder / IMAGE_INDEX).write_text(record, encoding="utf-8")
     return written
