@@ -4,6 +4,8 @@ A header is the leading ``#+ key: value`` comment block (YAML once the ``#+`` is
 by grlc, so the folder can be served by grlc unchanged. Parameters are the query's ``?_name``
 (required) and ``?__name`` (optional) variables; a suffix gives the kind of value:
 ``_iri``, a datatype (``_integer``, ``_decimal``, ``_boolean``, ``_date``, ``_gYear``) or a language tag.
+A ``differs-on`` mapping (this project's key; grlc ignores it) names the triple stores that answer
+the query otherwise than SPARQL 1.1 says, each with the reason, so that ``kg`` refuses to run it there.
 """
 
 from __future__ import annotations
@@ -46,9 +48,15 @@ class SavedQuery:
     description: str = ""
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    #: (store product, why its answer differs), e.g. ("virtuoso", "NOT EXISTS over a path ...")
+    differs_on: tuple[tuple[str, str], ...] = ()
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+    def difference_on(self, product: str) -> str | None:
+        """Why the store ``product`` (lower case, as in the header) answers this query wrongly, if it does."""
+        return next((why for name, why in self.differs_on if name == product), None)
 
 
 def _header(text: str) -> dict[str, object]:
@@ -112,6 +120,7 @@ def read(path: Path) -> SavedQuery:
     except yaml.YAMLError as err:
         raise InputError(f"{path}: the #+ header is not valid YAML ({err})") from None
     tags = header.get("tags") or ()
+    differs = _as_mapping(header.get("differs-on"))
     return SavedQuery(
         name=path.stem,
         path=path,
@@ -120,6 +129,7 @@ def read(path: Path) -> SavedQuery:
         description=str(header.get("description") or "").strip(),
         tags=tuple(str(t) for t in (tags if isinstance(tags, list) else [tags])),
         parameters=_parameters(text, header),
+        differs_on=tuple((str(k).lower(), str(v)) for k, v in differs.items()),
     )
 
 

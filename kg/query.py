@@ -175,6 +175,9 @@ def run_saved(
     >>> run_saved(load(), "who-engages-mid-level-officials").to_dataframe()  # doctest: +SKIP
     """
     query = find(name)
+    check = getattr(engine, "check_saved", None)  # a remote store may be known to answer it wrongly
+    if check is not None:
+        check(query)
     bindings = bind(engine, query, params or {}, lang)
     text = without_projected(query.text, (p.variable for p in query.parameters))
     if limit is None:

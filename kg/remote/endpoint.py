@@ -25,6 +25,7 @@ from kg.results import Term
 from kg.sparql_text import query_form, substitute
 
 if TYPE_CHECKING:
+    from kg.catalogue import SavedQuery
     from kg.results import Results
 
 
@@ -42,6 +43,8 @@ def default_user_agent() -> str:
 
 #: The dataset found for each endpoint in this process (kg.remote.dataset); forgotten after a push.
 _DATASETS: dict[str, Dataset] = {}
+#: Endpoint → the store's product, the first word of its ``Server`` header in lower case ("virtuoso").
+_PRODUCTS: dict[str, str] = {}
 
 
 def forget_dataset(endpoint: str) -> None:
@@ -105,6 +108,22 @@ class RemoteGraph:
 
     def __repr__(self) -> str:
         return f"RemoteGraph({self.endpoint!r})"
+
+    def check_saved(self, query: SavedQuery) -> None:
+        """Refuse a saved query that this store is known to answer otherwise than SPARQL 1.1 says.
+
+        Its rows would look like an answer and be wrong (extra or missing rows), which is worse for
+        an analyst than no answer; the reason is kept in the query's ``differs-on`` header.
+        """
+        self.dataset()  # the first request to an endpoint is detection's: it tells the product
+        product = _PRODUCTS.get(self.endpoint, "")
+        reason = query.difference_on(product)
+        if reason:
+            raise RemoteError(
+                f"{self.endpoint} is a {product.capitalize()} store, and the saved query {query.name} is not "
+                f"run there: {reason}. Run it on the embedded store (without --endpoint) or on another "
+                "store, e.g. Oxigraph"
+            )
 
     def select_json(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bytes:
         """Run a SELECT or ASK with its parameters written in as terms; SPARQL 1.1 results JSON."""
@@ -179,6 +198,8 @@ class RemoteGraph:
         where = self.endpoint
         try:
             result = wrapper.query()
+            server = result.response.headers.get("Server", "")
+            _PRODUCTS[self.endpoint] = server.split("/")[0].split(" ")[0].lower()
             body = result.response.read()
             media_type = result.response.headers.get("Content-Type", "").split(";")[0].strip()
             return body, media_type
