@@ -37,8 +37,8 @@ def base() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def small() -> Iterator[str]:
-    """A server with a small row cap."""
-    with running_server("--max-rows", "3") as url:
+    """A server with a small row cap and result pages of two rows."""
+    with running_server("--max-rows", "3", "--page-rows", "2") as url:
         yield url
 
 
@@ -282,6 +282,37 @@ def test_ontology_and_diagram_pages(http: httpx.Client) -> None:
     page = http.get("/diagrams").text
     assert 'href="/diagrams/ego-refugepoint"' in page
     assert "best-connected" not in page  # every shipped organisation has its ego diagram
+
+
+def test_saved_query_downloads_come_in_pages_with_a_link_to_the_next(http: httpx.Client) -> None:
+    whole = list(csv.reader(io.StringIO(http.get("/queries/source-documents.csv").text)))
+    header, rows = whole[0], whole[1:]
+    assert len(rows) >= 5  # the five source documents at least: pages of two need three of them
+    first = http.get("/queries/source-documents.csv", params={"limit": 2, "offset": 1})
+    assert list(csv.reader(io.StringIO(first.text))) == [header, *rows[1:3]]
+    following = http.get(first.links["next"]["url"])  # the Link header, as RFC 8288 reads
+    assert list(csv.reader(io.StringIO(following.text))) == [header, *rows[3:5]]
+    last = http.get("/queries/source-documents.csv", params={"limit": 2, "offset": len(rows) - 1})
+    assert list(csv.reader(io.StringIO(last.text))) == [header, rows[-1]]
+    assert "link" not in last.headers
+    refused = http.get("/queries/source-documents.csv", params={"limit": "-1"})
+    assert refused.status_code == 400 and "whole number" in refused.text
+
+
+def test_saved_query_page_links_to_the_next_rows(small: str, shipped: KnowledgeGraph) -> None:
+    with httpx.Client(base_url=small, timeout=30) as client:
+        pages, url = [], "/queries/source-documents"
+        while url:
+            html = client.get(url).text
+            table = html.split('id="results"', 1)[1].split("</table>", 1)[0]
+            pages.append(table.count("<tr>") - 1)  # less the header row
+            url = (
+                html.split('rel="next" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+                if 'rel="next"' in html
+                else ""
+            )
+        assert sum(pages) == len(run_saved(shipped, "source-documents").rows) and max(pages) == 2
+        assert 'rel="prev"' in html and "page " + str(len(pages)) in html
 
 
 # ---------------------------------------------------------------- limits

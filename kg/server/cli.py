@@ -27,6 +27,13 @@ from kg.cli import DATA_OPTION
     help="Bytes of one answer at most; longer answers are cut and flagged X-Result-Truncated.",
 )
 @click.option(
+    "--page-rows",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Rows a result page shows; saved-query pages link to the next page.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(1, 64),
     help="Queries that may run at once (default: 2 to 4 by CPUs), beside one worker kept for quick work.",
@@ -49,6 +56,7 @@ def serve(
     timeout: float,
     max_rows: int,
     max_bytes: int,
+    page_rows: int,
     workers: int | None,
     site: Path | None,
     allow_unisolated: bool,
@@ -74,6 +82,7 @@ def serve(
         timeout=timeout,
         max_rows=max_rows,
         max_bytes=max_bytes,
+        html_rows=page_rows,
         site=site.resolve() if site else None,
         host=host,
         isolate=not no_isolation,

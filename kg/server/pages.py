@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from kg.catalogue import SavedQuery, catalogue
+from kg.errors import InputError
 from kg.query import run_saved
 from kg.resources import package_file
 from kg.results import Results
@@ -44,6 +45,20 @@ class Answer:
     truncated: str  # the limit that cut the answer short, if any
 
 
+@dataclass(frozen=True)
+class Page:
+    """Which rows of a saved query's answer, in the query's order: all of them when ``limit`` is None."""
+
+    limit: int | None = None
+    offset: int = 0
+
+    def next(self) -> Page:
+        return Page(self.limit, self.offset + (self.limit or 0))
+
+
+WHOLE = Page()
+
+
 def _saved(name: str) -> SavedQuery:
     saved = catalogue().get(name)
     if saved is None:
@@ -51,19 +66,36 @@ def _saved(name: str) -> SavedQuery:
     return saved
 
 
-def answer(state: ServerState, name: str, params: Mapping[str, str]) -> Answer:
+def answer(state: ServerState, name: str, params: Mapping[str, str], page: Page) -> Answer:
     engine = CappedEngine(state.pool)
-    results = run_saved(engine, name, params)
+    results = run_saved(engine, name, params, limit=page.limit, offset=page.offset)
     return Answer(results, engine.truncated)
 
 
-async def cached_answer(state: ServerState, name: str, params: Mapping[str, str]) -> Answer:
-    key = ("saved", name, tuple(sorted(params.items())))
+async def cached_answer(
+    state: ServerState, name: str, params: Mapping[str, str], page: Page = WHOLE
+) -> Answer:
+    key = ("saved", name, tuple(sorted(params.items())), page)
     found: Answer | None = state.cache.get(key)
     if found is None:
-        found = await state.querying(answer, state, name, params)
+        found = await state.querying(answer, state, name, params, page)
         state.cache.put(key, found, 2 * len(found.results.serialize("json")) + 256)
     return found
+
+
+def _count(params: Mapping[str, str], name: str) -> int | None:
+    """A non-negative whole number from the query string, or None when it is not given."""
+    value = params.get(name)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise InputError(f"{name}={value!r}: give a whole number of rows (0 or more)")
+    return int(value)
+
+
+def _with(request: Request, **changes: int) -> str:
+    """This request's URL with some query-string values replaced (a link to another page)."""
+    return str(request.url.include_query_params(**changes))
 
 
 async def home(request: Request) -> Response:
@@ -85,7 +117,16 @@ async def saved_query(request: Request) -> Response:
     known = {p.name for p in saved.parameters}
     given = {k: v for k, v in request.query_params.items() if k in known and v.strip()}
     missing = [p.name for p in saved.parameters if p.required and p.name not in given]
-    result = None if missing else await cached_answer(state, saved.name, given)
+    number = max(1, _count(request.query_params, "page") or 1)
+    page = Page(state.settings.html_rows, (number - 1) * state.settings.html_rows)
+    result = None if missing else await cached_answer(state, saved.name, given, page)
+    downloads = str(request.url.remove_query_params("page").query)
+    links = {}
+    if result is not None:
+        if number > 1:
+            links["previous"] = _with(request, page=number - 1)
+        if result.results.more:
+            links["next"] = _with(request, page=number + 1)
     response = await state.blocking(  # a long table takes a while to write: off the event loop
         state.render,
         request,
@@ -94,7 +135,9 @@ async def saved_query(request: Request) -> Response:
         given=given,
         missing=missing if given or request.query_params else [],
         result=result,
-        query_string=request.url.query,
+        query_string=downloads,
+        page=number,
+        links=links,
     )
     if result is not None:
         response.headers.update(truncation(result.truncated))
@@ -102,18 +145,27 @@ async def saved_query(request: Request) -> Response:
 
 
 async def download(request: Request, state: ServerState, saved: SavedQuery, suffix: str) -> Response:
-    """The answer as a file; parameters come from the query string, unknown ones are errors."""
+    """The answer as a file; parameters come from the query string, unknown ones are errors.
+
+    ``limit`` and ``offset`` give one page of rows in the query's order; a ``Link: rel="next"``
+    header then says where the next page is, known without counting the rows that follow.
+    """
     fmt, media = DOWNLOADS[suffix]
     params = dict(request.query_params)
-    key = ("download", saved.name, fmt, tuple(sorted(params.items())))
-    cached: tuple[bytes, str] | None = state.cache.get(key)
+    page = Page(_count(params, "limit"), _count(params, "offset") or 0)
+    for name in ("limit", "offset"):
+        params.pop(name, None)
+    key = ("download", saved.name, fmt, tuple(sorted(params.items())), page)
+    cached: tuple[bytes, str, bool] | None = state.cache.get(key)
     if cached is None:
-        result = await cached_answer(state, saved.name, params)
-        cached = (result.results.serialize(fmt), result.truncated)
+        result = await cached_answer(state, saved.name, params, page)
+        cached = (result.results.serialize(fmt), result.truncated, bool(result.results.more))
         state.cache.put(key, cached, len(cached[0]) + 128)
-    body, truncated = cached
+    body, truncated, more = cached
     headers = {"Content-Disposition": f'inline; filename="{saved.name}.{suffix}"'}
     headers.update(truncation(truncated))
+    if more:  # RFC 8288: where the rows after this page are
+        headers["Link"] = f'<{_with(request, offset=page.next().offset)}>; rel="next"'
     return Response(body, media_type=media, headers=headers)
 
 

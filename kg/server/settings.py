@@ -18,7 +18,7 @@ class Settings:
     max_rows: int = 10_000
     #: Bytes of one answer at most (any format); beyond that it is cut and marked truncated.
     max_bytes: int = 16 * 1024**2
-    #: Rows a result page shows; its download links give the whole answer.
+    #: Rows a result page shows: a saved query's page links to the next one; a SPARQL page is cut there.
     html_rows: int = 500
     #: Largest request body accepted, in bytes.
     max_body: int = 256 * 1024
