@@ -40,7 +40,7 @@ def _running(pids: set[int]) -> set[int]:
 
 def _build(out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "build", "--out", str(out)],
+        [sys.executable, "-m", "kg.cli", "build", "--out", str(out), "--images"],  # images: drawing workers
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         preexec_fn=lambda: os.umask(0o022),
