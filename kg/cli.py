@@ -368,9 +368,6 @@ def query(
         results = values_of(engine, name, values_param, lang)
     else:
         results = run_saved(engine, name, parse_params(params), lang, limit=limit, offset=offset)
-        if results.more:
-            # on stderr, so that a CSV or JSON page on stdout stays clean
-            click.echo(f"More rows follow: --offset {offset + (limit or 0)} gives the next page.", err=True)
     picked = [c.strip() for c in columns.split(",") if c.strip()] if columns else []
     if fmt == "table" and output is None:
         from kg.terminal import print_results
@@ -382,6 +379,8 @@ def query(
 
             results = results.only(pick_columns(results, picked))
         write_output(results.serialize(fmt), output)
+    if results.more:  # on stderr, after the page, so that a CSV or JSON page on stdout stays clean
+        click.echo(f"More rows follow: --offset {offset + (limit or 0)} gives the next page.", err=True)
 
 
 @main.command()

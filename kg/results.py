@@ -137,7 +137,9 @@ class Results:
     def only(self, columns: list[str]) -> Results:
         """The same answer with only ``columns``, in that order (all of them must be variables)."""
         rows = ({v: term_json(row[v]) for v in columns if v in row} for row in self.rows)
-        return Results.from_json(solutions_json(columns, rows))
+        picked = Results.from_json(solutions_json(columns, rows))
+        picked.more = self.more
+        return picked
 
     def serialize(self, fmt: str) -> bytes:
         """``json`` (SPARQL 1.1 JSON), ``csv``/``tsv``/``xml`` (W3C formats), ``markdown`` or ``table``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import sys
@@ -245,3 +247,23 @@ def test_both_engines_print_the_same_report() -> None:
     pyshacl = run_kg("validate", "--engine", "pyshacl", str(INCOMPLETE))
     assert rudof.returncode == pyshacl.returncode == 1
     assert rudof.stdout == pyshacl.stdout
+
+
+def test_query_pages_follow_each_other_and_say_when_more_rows_follow() -> None:
+    whole = list(csv.reader(io.StringIO(run_kg("query", "source-documents", "--format", "csv").stdout)))
+    header, rows = whole[0], whole[1:]
+    assert len(rows) >= 5  # the five source documents at least
+    first = run_kg("query", "source-documents", "--format", "csv", "--limit", "2")
+    assert list(csv.reader(io.StringIO(first.stdout))) == [header, *rows[:2]]
+    assert "More rows follow: --offset 2 gives the next page." in first.stderr
+    column = header.index("source")
+    second = run_kg(
+        "query", "source-documents", "--format", "csv", "--limit", "2", "--offset", "2", "--columns", "source"
+    )
+    assert list(csv.reader(io.StringIO(second.stdout))) == [["source"], *[[r[column]] for r in rows[2:4]]]
+    assert "--offset 4" in second.stderr  # known when only some columns are shown, too
+    last = run_kg(
+        "query", "source-documents", "--format", "csv", "--limit", "2", "--offset", str(len(rows) - 1)
+    )
+    assert list(csv.reader(io.StringIO(last.stdout))) == [header, rows[-1]]
+    assert "More rows" not in last.stderr
