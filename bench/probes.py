@@ -32,6 +32,10 @@ from typing import Any
 import httpx
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tests.processes import children  # noqa: E402  (after the path that finds it)
+
 # The server starter has no dependency on the rest of the package: loaded by path, it starts
 # whichever version of kg the Python path gives.
 _spec = importlib.util.spec_from_file_location("running", HERE.parent / "kg" / "server" / "running.py")
@@ -45,18 +49,6 @@ HUGE_ROW = (
     "BIND(STR(?b) AS ?x) } LIMIT 3000000 } }"
 )
 TABLE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o . ?s2 ?p ?o } LIMIT 10000"
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.add(int(stat.parent.name))
-    return found
 
 
 def _peak_mb(pid: int) -> float:
@@ -172,12 +164,12 @@ def probe_nesting() -> str:
     """20 KB of nested brackets: the answer, how long it took, and whether a worker died."""
     deep = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
     with _server("--workers", "2") as (base, process), httpx.Client(base_url=base, timeout=120) as http:
-        workers = _children(process.pid)
+        workers = children(process.pid)
         started = time.perf_counter()
         response = http.post("/sparql", content=deep, headers={"Content-Type": "application/sparql-query"})
         took = time.perf_counter() - started
         time.sleep(1)
-        killed = len(workers - _children(process.pid))
+        killed = len(workers - children(process.pid))
     return f"HTTP {response.status_code} in {took:.2f} s; {killed} worker(s) killed"
 
 
@@ -185,15 +177,16 @@ def probe_killed_build() -> str:
     """``kill -9`` of a build while its diagram workers run: how many outlive it, what is left."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "dist"
+        command = [sys.executable, "-m", "kg.cli", "build", "--out", str(out), "--images"]  # images: workers
         build = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "build", "--out", str(out)],
+            command,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         workers: set[int] = set()
         deadline = time.monotonic() + 240
         while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
-            workers = _children(build.pid)
+            workers = children(build.pid)
             time.sleep(0.05)
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
@@ -202,9 +195,7 @@ def probe_killed_build() -> str:
         for pid in alive:  # the probe cleans up after itself
             os.kill(pid, signal.SIGKILL)
         left = [p.name for p in Path(scratch).iterdir() if p.name.startswith(".dist-")]
-        subprocess.run(
-            [sys.executable, "-m", "kg.cli", "build", "--out", str(out)], capture_output=True, check=False
-        )
+        subprocess.run(command, capture_output=True, check=False)
         after = [p.name for p in Path(scratch).iterdir() if p.name.startswith(".dist-")]
         mode = oct(out.stat().st_mode & 0o777) if out.exists() else "none"
     return (

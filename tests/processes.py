@@ -1,4 +1,4 @@
-"""Subprocesses whose failure shows what the child printed.
+"""Subprocesses whose failure shows what the child printed, and the children a process has.
 
 ``subprocess.run(check=True, capture_output=True)`` raises ``CalledProcessError``, whose message names only
 the command and the exit status; the child's stderr, the one thing that says what went wrong, stays hidden
@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Sequence
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,3 +29,16 @@ def run(command: Sequence[Arg], **options: Any) -> subprocess.CompletedProcess[s
             pytrace=False,
         )
     return result
+
+
+def children(pid: int) -> set[int]:
+    """Running processes whose parent is ``pid``, read from /proc (zombies, already ended, left out)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found

@@ -11,18 +11,7 @@ from pathlib import Path
 
 import pytest
 
-
-def _children(pid: int) -> set[int]:
-    """Processes whose parent is ``pid``, read from /proc."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
+from tests.processes import children
 
 
 def _running(pids: set[int]) -> set[int]:
@@ -54,7 +43,7 @@ def test_killed_build_leaves_no_workers_and_the_next_build_clears_up(tmp_path: P
     deadline = time.monotonic() + 240
     workers: set[int] = set()
     while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
-        workers = _children(build.pid)  # the diagram drawers, once the build reaches them
+        workers = children(build.pid)  # the diagram drawers, once the build reaches them
         time.sleep(0.05)
     assert len(workers) >= 2, "the build never started its drawing workers"
     build.send_signal(signal.SIGKILL)
