@@ -4,7 +4,8 @@ Nodes are typed (organisation, government, official, intervention, barrier, popu
 scheme); edges keep the relation they stand for, the named graph (file) they were read from and
 that file's source document. Engagements, being n-ary facts, become engager → engaged-party edges
 that carry the engagement's level, rank and mode. Reading the RDF happens here only, through
-``projection.rq``, so that every view of the network agrees.
+``projection.rq`` (and ``projection-labels.rq`` for the edges' labels), so that every view of the
+network agrees.
 """
 
 from __future__ import annotations
@@ -113,6 +114,10 @@ def project(engine: Engine) -> nx.MultiDiGraph:
 
     sparql = package_file("network", "projection.rq").read_text(encoding="utf-8")
     rows = engine.select(sparql).rows
+    labels = package_file("network", "projection-labels.rq").read_text(encoding="utf-8")
+    relation_labels: dict[str, set[str]] = defaultdict(set)
+    for row in engine.select(labels).rows:
+        relation_labels[text(row["relation"])].add(text(row["relationLabel"]))
     nodes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     edges: dict[tuple[str, str, str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in rows:
@@ -127,7 +132,7 @@ def project(engine: Engine) -> nx.MultiDiGraph:
         else:
             key = (value["subject"], value["relation"], value["object"], value.get("via", ""), value["graph"])
             attrs = edges[key]  # created even when the edge has no attribute
-            for attr in ("level", "rank", "mode", "source", "sourceLabel", "viaLabel", "relationLabel"):
+            for attr in ("level", "rank", "mode", "source", "sourceLabel", "viaLabel"):
                 if value.get(attr):
                     attrs[attr].add(value[attr])
     graph = nx.MultiDiGraph()
@@ -157,7 +162,7 @@ def project(engine: Engine) -> nx.MultiDiGraph:
             key=f"{rel} {via}".strip(),
             relation=rel,
             label=RELATION_LABELS.get(rel)
-            or _pick(attrs["relationLabel"])
+            or _pick(relation_labels[relation])
             or words(rel.partition(":")[2] or rel),
             graph=named_graph,
             source=_pick(attrs["source"]),
