@@ -17,6 +17,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -298,6 +299,11 @@ class Gatekeeper(http.server.ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/query"
 
+    def __exit__(self, *exc_info: Any) -> None:
+        """Stop serving and close the socket (the base class only closes it)."""
+        self.shutdown()
+        super().__exit__(*exc_info)
+
 
 class GatekeeperHandler(http.server.BaseHTTPRequestHandler):
     server: Gatekeeper
@@ -329,11 +335,8 @@ class GatekeeperHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_429_waits_as_told_and_says_who_asks(loaded_server: OxigraphServer, shipped: KnowledgeGraph) -> None:
-    gate = Gatekeeper(loaded_server.query_url, refuse=1, retry_after="1")
-    try:
+    with Gatekeeper(loaded_server.query_url, refuse=1, retry_after="1") as gate:
         remote = run_saved(RemoteGraph(gate.url), "source-documents")
-    finally:
-        gate.shutdown()
     assert _comparable(remote) == _comparable(run_saved(shipped, "source-documents"))
     (first, agent), (second, _) = gate.seen[:2]
     assert second - first >= 1.0
@@ -341,22 +344,20 @@ def test_429_waits_as_told_and_says_who_asks(loaded_server: OxigraphServer, ship
 
 
 def test_429_asking_too_long_a_wait_gives_up(loaded_server: OxigraphServer) -> None:
-    gate = Gatekeeper(loaded_server.query_url, refuse=1, retry_after="3600")
-    try:
-        with pytest.raises(RemoteError, match="asks to wait 3600 s"):
-            RemoteGraph(gate.url).select_json("ASK {}")
-    finally:
-        gate.shutdown()
+    with (
+        Gatekeeper(loaded_server.query_url, refuse=1, retry_after="3600") as gate,
+        pytest.raises(RemoteError, match="asks to wait 3600 s"),
+    ):
+        RemoteGraph(gate.url).select_json("ASK {}")
     assert len(gate.seen) == 1
 
 
 def test_slow_answer_times_out_with_a_message(loaded_server: OxigraphServer) -> None:
-    gate = Gatekeeper(loaded_server.query_url, delay=3)
-    try:
-        with pytest.raises(RemoteError, match="no answer within 1 s"):
-            RemoteGraph(gate.url, timeout=1).select_json("ASK {}")
-    finally:
-        gate.shutdown()
+    with (
+        Gatekeeper(loaded_server.query_url, delay=3) as gate,
+        pytest.raises(RemoteError, match="no answer within 1 s"),
+    ):
+        RemoteGraph(gate.url, timeout=1).select_json("ASK {}")
 
 
 def test_retry_after_as_an_http_date() -> None:
@@ -447,25 +448,19 @@ def test_default_graph_holding_other_data_is_detected(
 def test_store_without_union_parameter_gets_the_graphs_named(
     loaded_server: OxigraphServer, shipped: KnowledgeGraph
 ) -> None:
-    gate = Gatekeeper(loaded_server.query_url, drop=frozenset({"union-default-graph"}))
-    try:
+    with Gatekeeper(loaded_server.query_url, drop=frozenset({"union-default-graph"})) as gate:
         remote = RemoteGraph(gate.url)
         names = {value for key, value in remote.dataset().parameters if key == "named-graph-uri"}
         assert names == {g.value for g in shipped.graphs()}
         for name in ("who-engages-mid-level-officials", "provenance-of-entity"):
             assert _comparable(run_saved(remote, name)) == _comparable(run_saved(shipped, name))
-    finally:
-        gate.shutdown()
 
 
 def test_store_ignoring_every_dataset_parameter_is_refused_with_what_to_change(
     loaded_server: OxigraphServer,
 ) -> None:
-    gate = Gatekeeper(loaded_server.query_url, drop=DATASET_PARAMETERS)
-    try:
+    with Gatekeeper(loaded_server.query_url, drop=DATASET_PARAMETERS) as gate:
         result = run_kg("query", "who-engages-mid-level-officials", "--endpoint", gate.url)
-    finally:
-        gate.shutdown()
     assert result.returncode == 3, result.stdout + result.stderr
     assert "default graph of a query is empty" in result.stderr
     assert "--union-default-graph" in result.stderr
@@ -502,11 +497,8 @@ def test_push_to_a_read_only_store_says_it_refuses_writes(tmp_path: Path, shippe
 
 
 def test_push_that_queries_cannot_see_is_not_reported_done(server: OxigraphServer) -> None:
-    gate = Gatekeeper(server.query_url, drop=DATASET_PARAMETERS)
-    try:
+    with Gatekeeper(server.query_url, drop=DATASET_PARAMETERS) as gate:
         result = run_kg("push", "--endpoint", gate.url, "--graph-store", server.base + "/store")
-    finally:
-        gate.shutdown()
     assert result.returncode == 3, result.stdout + result.stderr
     assert "the graphs are on the store, but queries cannot use them" in result.stderr
     assert "--union-default-graph" in result.stderr
