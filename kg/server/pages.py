@@ -52,12 +52,6 @@ class Page:
     limit: int | None = None
     offset: int = 0
 
-    def next(self) -> Page:
-        return Page(self.limit, self.offset + (self.limit or 0))
-
-
-WHOLE = Page()
-
 
 def _saved(name: str) -> SavedQuery:
     saved = catalogue().get(name)
@@ -72,9 +66,7 @@ def answer(state: ServerState, name: str, params: Mapping[str, str], page: Page)
     return Answer(results, engine.truncated)
 
 
-async def cached_answer(
-    state: ServerState, name: str, params: Mapping[str, str], page: Page = WHOLE
-) -> Answer:
+async def cached_answer(state: ServerState, name: str, params: Mapping[str, str], page: Page) -> Answer:
     key = ("saved", name, tuple(sorted(params.items())), page)
     found: Answer | None = state.cache.get(key)
     if found is None:
@@ -165,7 +157,7 @@ async def download(request: Request, state: ServerState, saved: SavedQuery, suff
     headers = {"Content-Disposition": f'inline; filename="{saved.name}.{suffix}"'}
     headers.update(truncation(truncated))
     if more:  # RFC 8288: where the rows after this page are
-        headers["Link"] = f'<{_with(request, offset=page.next().offset)}>; rel="next"'
+        headers["Link"] = f'<{_with(request, offset=page.offset + (page.limit or 0))}>; rel="next"'
     return Response(body, media_type=media, headers=headers)
 
 
