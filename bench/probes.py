@@ -34,7 +34,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tests.processes import children  # noqa: E402  (after the path that finds it)
+from tests.processes import descendants  # noqa: E402  (after the path that finds it)
 
 # The server starter has no dependency on the rest of the package: loaded by path, it starts
 # whichever version of kg the Python path gives.
@@ -164,12 +164,12 @@ def probe_nesting() -> str:
     """20 KB of nested brackets: the answer, how long it took, and whether a worker died."""
     deep = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
     with _server("--workers", "2") as (base, process), httpx.Client(base_url=base, timeout=120) as http:
-        workers = children(process.pid)
+        workers = descendants(process.pid)
         started = time.perf_counter()
         response = http.post("/sparql", content=deep, headers={"Content-Type": "application/sparql-query"})
         took = time.perf_counter() - started
         time.sleep(1)
-        killed = len(workers - children(process.pid))
+        killed = len(workers - descendants(process.pid))
     return f"HTTP {response.status_code} in {took:.2f} s; {killed} worker(s) killed"
 
 
@@ -185,8 +185,8 @@ def probe_killed_build() -> str:
         )
         workers: set[int] = set()
         deadline = time.monotonic() + 240
-        while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
-            workers = children(build.pid)
+        while len(workers) < 3 and build.poll() is None and time.monotonic() < deadline:
+            workers = descendants(build.pid)
             time.sleep(0.05)
         os.kill(build.pid, signal.SIGKILL)
         build.wait()

@@ -16,7 +16,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -96,19 +95,46 @@ def write_gap_map(graph: KnowledgeGraph, out: Output) -> None:
         out.add("Gap map", path.name, path)
 
 
-def write_diagrams(
-    graph: KnowledgeGraph, out: Output, previous: Path, reporter: Reporter = SILENT, images: bool = False
-) -> None:
-    from kg.network import write_all
+class BackgroundDiagrams:
+    """The diagrams, written by a worker process while the build's other steps run.
 
-    folder = out.folder / "network"
-    published = write_all(graph, folder, previous / "network", reporter, images)
-    for title, path in published.files:
-        out.add("Network diagrams", title, path)
-    if published.note:
-        out.note("Network diagrams", published.note, folder)
-    if not images:
-        out.note("Network diagrams", IMAGES_HINT, folder)
+    Drawing hundreds of diagrams is Python's work on one core; the dumps, saved queries and gap map
+    are mostly Oxigraph's on the other. The network is projected here (it needs the store) and
+    handed over; :meth:`finish` waits for the pages and lists them on the index.
+    """
+
+    def __init__(self, graph: KnowledgeGraph, out: Output, previous: Path, images: bool) -> None:
+        from kg.network import diagrams, write_network
+        from kg.network.projection import project
+        from kg.processes import process_pool
+
+        self.started = time.perf_counter()
+        self.out, self.images = out, images
+        self.folder = out.folder / "network"
+        self._pool = process_pool(1)
+        network, limit = project(graph), diagrams.EGO_DIAGRAM_LIMIT
+        self._future = self._pool.submit(
+            write_network, network, self.folder, previous / "network", None, images, limit
+        )
+
+    def cancel(self) -> None:
+        """Stop the worker now: the build failed, and nothing it would write is kept."""
+        for process in list((self._pool._processes or {}).values()):  # no public kill before 3.14
+            process.kill()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def finish(self) -> None:
+        """Wait for the pages and list them (and their notes) for the index."""
+        try:
+            published = self._future.result()
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+        for title, path in published.files:
+            self.out.add("Network diagrams", title, path)
+        if published.note:
+            self.out.note("Network diagrams", published.note, self.folder)
+        if not self.images:
+            self.out.note("Network diagrams", IMAGES_HINT, self.folder)
 
 
 def write_index(out: Output) -> None:
@@ -222,18 +248,21 @@ def build(
         """Whether the last build wrote ``name`` from the same inputs (``key``) as this one."""
         return bool(last.get("keys", {}).get(key) == keys[key] and (target / name).exists())
 
+    def reuse(title: str, folder: str) -> None:
+        """Copy ``folder`` and its index entries from the last build."""
+        shutil.copytree(target / folder, out.folder / folder)
+        out.entries += [(e[0], e[1], e[2]) for e in last.get("entries", []) if e[2].startswith(folder + "/")]
+        out.notes += [(n[0], n[1], n[2]) for n in last.get("notes", []) if n[2] == folder]
+        reporter.say(f"[green]✓[/green] {title} [dim](inputs unchanged: {UNCHANGED})[/dim]")
+
     def reusable(title: str, key: str, folder: str, action: Callable[[], object]) -> None:
-        """Run the step, or copy ``folder`` and its index entries from the last build if its key matches."""
+        """Run the step, or reuse ``folder`` from the last build if its key matches."""
         if unchanged(key, folder):
-            shutil.copytree(target / folder, out.folder / folder)
-            out.entries += [
-                (e[0], e[1], e[2]) for e in last.get("entries", []) if e[2].startswith(folder + "/")
-            ]
-            out.notes += [(n[0], n[1], n[2]) for n in last.get("notes", []) if n[2] == folder]
-            reporter.say(f"[green]✓[/green] {title} [dim](inputs unchanged: {UNCHANGED})[/dim]")
+            reuse(title, folder)
         else:
             step(title, action)
 
+    diagrams: BackgroundDiagrams | None = None
     try:
         graph = step("load", lambda: load(extra))
         assert isinstance(graph, KnowledgeGraph)
@@ -253,12 +282,17 @@ def build(
                         f"{len(report.violations)} violation(s); {target} was left as it was", report
                     )
         out.add("Model", "Validation report", out.folder / "validation.txt")
+        if not unchanged("diagrams", "network"):
+            diagrams = BackgroundDiagrams(graph, out, target, images)  # drawn beside the next steps
         reusable("dumps", "data", "dumps", lambda: write_dumps(graph, out))
         reusable("saved queries", "data", "queries", lambda: write_query_answers(graph, out, reporter))
         reusable("gap map", "data", "gapmap", lambda: write_gap_map(graph, out))
-        diagrams = partial(write_diagrams, graph, out, target, reporter, images)
-        reusable("network diagrams", "diagrams", "network", diagrams)
         reusable("ontology documentation", "model", "ontology", lambda: write_ontology_docs(graph, out))
+        if diagrams is None:
+            reuse("network diagrams", "network")
+        else:
+            with reporter.step("network diagrams", since=diagrams.started):
+                diagrams.finish()
         step("index", lambda: write_index(out))
         record = {
             "version": __version__,
@@ -271,6 +305,8 @@ def build(
         (out.folder / OWNER).unlink()
         _swap(out.folder, target)
     except BaseException:
+        if diagrams is not None:
+            diagrams.cancel()
         shutil.rmtree(out.folder, ignore_errors=True)
         raise
     reporter.say(f"[bold]built {target}[/bold] in {time.perf_counter() - started:.2f} s")

@@ -48,9 +48,10 @@ class Reporter:
             self.console.print(message)
 
     @contextmanager
-    def step(self, title: str, done: str | None = None) -> Iterator[None]:
-        """Run a step under a bar (on a terminal), then print its ✓ line with the time it took."""
-        self._title, self._started = title, time.perf_counter()
+    def step(self, title: str, done: str | None = None, since: float | None = None) -> Iterator[None]:
+        """Run a step under a bar (on a terminal), then print its ✓ line with the time it took
+        (counted from ``since``, a ``time.perf_counter()`` reading, for a step begun earlier)."""
+        self._title, self._started = title, time.perf_counter() if since is None else since
         if self.console.is_terminal and not self.quiet:
             self._bar = Progress(
                 SpinnerColumn(),

@@ -1,4 +1,4 @@
-"""Subprocesses whose failure shows what the child printed, and the children a process has.
+"""Subprocesses whose failure shows what the child printed, and the processes a process has started.
 
 ``subprocess.run(check=True, capture_output=True)`` raises ``CalledProcessError``, whose message names only
 the command and the exit status; the child's stderr, the one thing that says what went wrong, stays hidden
@@ -31,14 +31,21 @@ def run(command: Sequence[Arg], **options: Any) -> subprocess.CompletedProcess[s
     return result
 
 
-def children(pid: int) -> set[int]:
-    """Running processes whose parent is ``pid``, read from /proc (zombies, already ended, left out)."""
-    found = set()
+def descendants(pid: int) -> set[int]:
+    """Running processes started by ``pid`` or by one of them, read from /proc (zombies, already ended,
+    left out): a pool started through a fork server has its workers one generation further down."""
+    parents: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.add(int(stat.parent.name))
+        if fields[0] != "Z":
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: set[int] = set()
+    frontier = [pid]
+    while frontier:
+        below = parents.get(frontier.pop(), [])
+        found.update(below)
+        frontier += below
     return found

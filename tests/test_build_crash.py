@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import children
+from tests.processes import descendants
 
 
 def _running(pids: set[int]) -> set[int]:
@@ -42,10 +42,11 @@ def test_killed_build_leaves_no_workers_and_the_next_build_clears_up(tmp_path: P
     build = _build(out)
     deadline = time.monotonic() + 240
     workers: set[int] = set()
-    while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
-        workers = children(build.pid)  # the diagram drawers, once the build reaches them
+    # the fork server, the diagram worker and, under it, the image drawers, once the build reaches them
+    while len(workers) < 3 and build.poll() is None and time.monotonic() < deadline:
+        workers = descendants(build.pid)
         time.sleep(0.05)
-    assert len(workers) >= 2, "the build never started its drawing workers"
+    assert len(workers) >= 3, "the build never started its drawing workers"
     build.send_signal(signal.SIGKILL)
     build.wait()
     deadline = time.monotonic() + 30
@@ -58,3 +59,33 @@ def test_killed_build_leaves_no_workers_and_the_next_build_clears_up(tmp_path: P
     assert again.wait(timeout=600) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
     assert out.stat().st_mode & 0o777 == 0o755  # as the umask gives, not mkdtemp's 0700
+
+
+def test_a_failed_build_stops_its_diagram_worker_at_once(tmp_path: Path, monkeypatch) -> None:
+    import io
+    import multiprocessing.forkserver
+    from multiprocessing import resource_tracker
+
+    from rich.console import Console
+
+    from kg import build as building
+
+    before = descendants(os.getpid())
+    seen: set[int] = set()
+
+    def fail(*_: object) -> None:  # the dumps fail while the diagrams are being drawn beside them
+        seen.update(descendants(os.getpid()) - before)
+        raise RuntimeError("the dumps failed")
+
+    monkeypatch.setattr(building, "write_dumps", fail)
+    with pytest.raises(RuntimeError, match="the dumps failed"):
+        building.build(tmp_path / "dist", console=Console(file=io.StringIO()))
+    # the fork server and its resource tracker serve every pool of this process: they stay
+    shared = {multiprocessing.forkserver._forkserver._forkserver_pid, resource_tracker._resource_tracker._pid}
+    worker = seen - shared
+    assert worker, "no diagram worker was running when the build failed"
+    deadline = time.monotonic() + 5
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running(worker) == set()
+    assert list(tmp_path.iterdir()) == []  # no output, no scratch folder

@@ -232,6 +232,31 @@ def test_country_view_follows_actors_two_steps_and_no_further(network) -> None:
     assert "urn:x:third" not in diagrams.country(chain, "RS").graph
 
 
+def test_country_view_leaves_out_a_networks_other_members(network) -> None:
+    from kg.network import diagrams
+
+    def labelled(label: str) -> str:
+        return next(n for n, d in network.nodes(data=True) if d["label"] == label)
+
+    # The Red Crescent of Kazakhstan's Emergency Situations Department is a unit of RCS RK: a link
+    # back from an actor (to its units) is followed, so the department is in Kazakhstan's view.
+    assert "Emergency Situations Department, Red Crescent of Kazakhstan" in {
+        network.nodes[n]["label"] for n in diagrams.country(network, "KZ").graph
+    }
+    # The Regional Office for Europe, one step from WHO's office in Serbia, is in Serbia's view; a
+    # body that engages it is too, one that is a member of it (and may work anywhere) is not.
+    europe = labelled("WHO Regional Office for Europe")
+    tie = next(iter(network.edges(data=True)))[2]
+    wider = network.copy()
+    for name in ("urn:x:member", "urn:x:engager"):
+        wider.add_node(name, **{**network.nodes[WHO_SERBIA], "label": name})
+    wider.add_edge("urn:x:member", europe, key="m", **{**tie, "relation": "org:memberOf"})
+    wider.add_edge("urn:x:engager", europe, key="e", **{**tie, "relation": "ra:Engagement"})
+    shown = set(diagrams.country(wider, "RS").graph)
+    assert europe in shown and "urn:x:engager" in shown
+    assert "urn:x:member" not in shown
+
+
 def test_edges_are_labelled_in_plain_words(network) -> None:
     """From the property's rdfs:label (``ra:implementer`` → implementer), or a fixed reading where
     the ontology has none or a label would blur the barrier roles; never a camelCase name."""

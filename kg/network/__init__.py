@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from kg.processes import process_pool
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kg.network.diagrams import Diagram
     from kg.progress import Reporter
-    from kg.query import Engine
 
 #: Records which page each static image was drawn from, so an unchanged diagram is not redrawn.
 IMAGE_INDEX = "images.json"
@@ -24,7 +25,7 @@ IMAGE_INDEX = "images.json"
 
 @dataclass
 class Published:
-    """What :func:`write_all` wrote: (title, path) per file for an index page, and a note for it."""
+    """What :func:`write_network` wrote: (title, path) per file for an index page, and a note for it."""
 
     files: list[tuple[str, Path]] = field(default_factory=list)
     note: str | None = None
@@ -37,23 +38,26 @@ def _draw(job: tuple[Diagram, Path, Path]) -> None:
     draw(diagram, png=png, svg=svg)
 
 
-def write_all(
-    graph: Engine,
+def write_network(
+    network: nx.MultiDiGraph,
     folder: Path,
     previous: Path | None = None,
     reporter: Reporter | None = None,
     images: bool = False,
+    ego_limit: int | None = None,
 ) -> Published:
-    """Write every diagram's page into ``folder`` (and, with ``images``, its PNG and SVG).
+    """Write every diagram's page of a projected ``network`` into ``folder`` (and, with ``images``, its
+    PNG and SVG).
 
     Drawing the static images is the slow part (about 0.7 s a diagram), so they are drawn only when
     asked for; then images of a diagram whose page is unchanged since the ``previous`` output are
     copied from it, and the others are drawn in parallel, each counted on the ``reporter``'s bar.
+    The network, not the store, is what this takes, so that a build can hand it to a worker process
+    (with ``ego_limit``, see :func:`kg.network.diagrams.ego_focuses`, read where the build runs).
 
-    >>> write_all(load(), Path("dist/network"))  # doctest: +SKIP
+    >>> write_network(project(load()), Path("dist/network"))  # doctest: +SKIP
     """
     from kg.network.diagrams import all_diagrams, ego_note, render_html
-    from kg.network.projection import project
     from kg.progress import SILENT
 
     reporter = reporter or SILENT
@@ -64,9 +68,8 @@ def write_all(
         old_index = json.loads((previous / IMAGE_INDEX).read_text(encoding="utf-8"))
     index: dict[str, str] = {}
     jobs: list[tuple[Diagram, Path, Path]] = []
-    network = project(graph)
-    written = Published(note=ego_note(network))
-    for stem, diagram in all_diagrams(network):
+    written = Published(note=ego_note(network, ego_limit))
+    for stem, diagram in all_diagrams(network, ego_limit):
         html = render_html(diagram)
         (folder / f"{stem}.html").write_text(html, encoding="utf-8")
         written.files.append((diagram.title, folder / f"{stem}.html"))

@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from kg.errors import ParameterError
-from kg.network.analysis import distances, induced, resolve
+from kg.network.analysis import distances, resolve
 from kg.network.projection import ACTOR_TYPES, STYLE
-from kg.network.spacing import box, spread, wrap
+from kg.network.spacing import SPREAD_LIMIT, box, spread, wrap
 from kg.resources import package_file
 
 if TYPE_CHECKING:
@@ -30,8 +30,14 @@ if TYPE_CHECKING:
 
 KINDS = ("overview", "ego", "country", "barriers")
 
-#: Relations along which a country view follows actors beyond the first step.
+#: Relations along which a country view follows actors beyond the first step: from an actor to
+#: whom it engages and what it is a member, unit or part of ...
 ACTOR_LINKS = ("ra:Engagement", "org:memberOf", "org:unitOf", "org:subOrganizationOf")
+#: ... and back from an actor to who engages it and to its units and parts (not to its members).
+INWARD_LINKS = ("ra:Engagement", "org:unitOf", "org:subOrganizationOf")
+
+#: For each node, the nodes a country view may step to from it (see :func:`actor_links`).
+Links = dict[str, set[str]]
 
 #: How many such steps a country view follows from the actors of its interventions (in Serbia, two
 #: lead from the WHO country office to its regional office and on to the networks that office is in).
@@ -40,8 +46,9 @@ ACTOR_STEPS = 2
 #: Above this many edges, edges are drawn without text labels (the relation stays in the tooltip).
 EDGE_LABEL_LIMIT = 2000
 
-#: Above this many nodes the force layout is too slow to precompute; a spiral layout is used.
-FORCE_LAYOUT_LIMIT = 500
+#: Above this many nodes the force layout is too slow to precompute (0.6 s at 480 nodes, growing
+#: with the square, for each of a large build's hundreds of diagrams); a spiral layout is used.
+FORCE_LAYOUT_LIMIT = 200
 
 #: The build draws ego diagrams for at most this many organisations, the best connected first;
 #: any other is drawn on request (``kg network --kind ego --focus ORG``).
@@ -81,7 +88,9 @@ class Diagram:
 
 def spaced(diagram: Diagram, pinned: str | None = None) -> Diagram:
     """The diagram with its nodes moved apart until no two labels, as drawn, overlap (``pinned``
-    stays in place)."""
+    stays in place); left as laid out above :data:`~kg.network.spacing.SPREAD_LIMIT` nodes."""
+    if len(diagram.graph) > SPREAD_LIMIT:
+        return diagram
     sizes = {
         node: box(wrap(d["label"]) if diagram.shows_label(node) else "")
         for node, d in diagram.graph.nodes(data=True)
@@ -139,7 +148,7 @@ def spiral_layout(simple: nx.Graph) -> dict[str, tuple[float, float]]:
     order: list[str] = []
     for component in sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c))):
         root = max(sorted(component), key=simple.degree)
-        order += list(nx.bfs_tree(simple, root, sort_neighbors=sorted))
+        order += [root, *(v for _, v in nx.bfs_edges(simple, root, sort_neighbors=sorted))]
     golden = math.pi * (3 - math.sqrt(5))
     n = len(order)
     return {
@@ -183,20 +192,24 @@ def _some(values: set[str]) -> str:
     return "; ".join(named[:SOURCES_NAMED]) + (f" and {more} more" if more > 0 else "")
 
 
-def merge_parallel(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """One edge for the statements of one relation between the same two nodes with the same details.
+def merge_parallel(graph: nx.MultiDiGraph, nodes: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    """The subgraph on ``nodes`` (all by default) with one edge for the statements of one relation
+    between the same two nodes with the same details.
 
     The projection keeps an edge per statement: a barrier type that affects a population group in
     200 case studies would be 200 arrows drawn on top of one another. The merged edge says in its
-    tooltip how many statements it stands for, and names their sources.
+    tooltip how many statements it stands for, and names their sources. The subgraph is read from
+    the kept nodes' own out-edges, so its cost is theirs, not the whole graph's.
     """
     import networkx as nx
 
+    keep = set(graph) if nodes is None else set(nodes)
     groups: dict[tuple[str, ...], list[tuple[str, dict[str, str]]]] = defaultdict(list)
-    for u, v, key, d in graph.edges(keys=True, data=True):
-        groups[(u, v, d["relation"], d["level"], d["rank"], d["mode"])].append((key, d))
+    for u, v, key, d in graph.out_edges(sorted(keep), keys=True, data=True):
+        if v in keep:
+            groups[(u, v, d["relation"], d["level"], d["rank"], d["mode"])].append((key, d))
     merged = nx.MultiDiGraph(**graph.graph)
-    merged.add_nodes_from(graph.nodes(data=True))
+    merged.add_nodes_from((n, graph.nodes[n]) for n in sorted(keep))
     for (u, v, *_), members in groups.items():
         members.sort(key=lambda member: member[0])
         key, data = members[0][0], dict(members[0][1])
@@ -305,30 +318,39 @@ def render_html(diagram: Diagram) -> str:
 # ---------------------------------------------------------------- the four kinds of diagram
 
 
-def _expand_through_actors(graph: nx.MultiDiGraph, start: set[str]) -> set[str]:
-    """``start``, its neighbours, and the actors up to :data:`ACTOR_STEPS` engagements or memberships
+def actor_links(graph: nx.MultiDiGraph) -> Links:
+    """For each node, the nodes a country view may step to from it (made once per graph: a large
+    build expands hundreds of countries over the same links).
+
+    Links are followed both ways but one: from a network to its members, who may work in any
+    country (in 10,000 generated case studies, that one link took a country's view from about 480
+    nodes to 4,500).
+    """
+    links: dict[str, set[str]] = defaultdict(set)
+    for u, v, relation in graph.edges(data="relation"):
+        if relation in ACTOR_LINKS:
+            links[u].add(v)
+        if relation in INWARD_LINKS:
+            links[v].add(u)
+    return links
+
+
+def _expand_through_actors(graph: nx.MultiDiGraph, start: set[str], links: Links | None = None) -> set[str]:
+    """``start``, its neighbours, and the actors up to :data:`ACTOR_STEPS` :func:`actor_links`
     further (not the whole chain: in a large graph, shared networks link every country's actors)."""
-    undirected = graph.to_undirected(as_view=True)
+    links = actor_links(graph) if links is None else links
     keep = set(start)
     for node in start:
-        keep.update(undirected[node])
+        keep.update(graph.succ[node], graph.pred[node])
     frontier = [n for n in keep if graph.nodes[n]["type"] in ACTOR_TYPES]
     for _ in range(ACTOR_STEPS):
-        reached = []
-        for node in frontier:
-            for _, other, d in [
-                *graph.out_edges(node, data=True),
-                *((v, u, d) for u, v, d in graph.in_edges(node, data=True)),
-            ]:
-                if d["relation"] in ACTOR_LINKS and other not in keep:
-                    keep.add(other)
-                    if graph.nodes[other]["type"] in ACTOR_TYPES:
-                        reached.append(other)
-        frontier = reached
+        reached = set().union(*(links.get(node, ()) for node in frontier)) - keep
+        keep |= reached
+        frontier = [n for n in reached if graph.nodes[n]["type"] in ACTOR_TYPES]
     return keep
 
 
-def overview(graph: nx.MultiDiGraph) -> Diagram:
+def overview(graph: nx.MultiDiGraph, links: Links | None = None) -> Diagram:
     """Every intervention with its actors, grouped by country, the best-connected named.
 
     Actors of more than one country's interventions form a group of their own, and so do those of
@@ -338,7 +360,7 @@ def overview(graph: nx.MultiDiGraph) -> Diagram:
     lonely = sorted(n for n in graph if graph.degree(n) == 0)
     left_out = sorted(graph.nodes[n]["label"] for n in lonely)
     graph.remove_nodes_from(lonely)
-    groups = country_groups(graph)
+    groups = country_groups(graph, links)
     ranked = sorted(
         (n for n, d in graph.nodes(data=True) if d["type"] in (*ACTOR_TYPES, "intervention")),
         key=lambda n: (-graph.degree(n), n),
@@ -362,12 +384,13 @@ def overview(graph: nx.MultiDiGraph) -> Diagram:
     return spaced(diagram)
 
 
-def country_groups(graph: nx.MultiDiGraph) -> list[list[str]]:
+def country_groups(graph: nx.MultiDiGraph, links: Links | None = None) -> list[list[str]]:
     """The nodes of each country's diagram; then those in several, then those in none, as groups."""
+    links = actor_links(graph) if links is None else links
     seen: Counter[str] = Counter()
     members = []
     for place in _countries(graph):
-        found = _expand_through_actors(graph, _interventions_in(graph, place) | {place})
+        found = _expand_through_actors(graph, _interventions_in(graph, place) | {place}, links)
         members.append(found)
         seen.update(found)
     groups = [sorted(n for n in found if seen[n] == 1) for found in members]
@@ -425,7 +448,7 @@ def _interventions_in(graph: nx.MultiDiGraph, country: str) -> set[str]:
     return {u for u in located if graph.nodes[u]["type"] == "intervention"}
 
 
-def country(graph: nx.MultiDiGraph, code: str) -> Diagram:
+def country(graph: nx.MultiDiGraph, code: str, links: Links | None = None) -> Diagram:
     """The interventions in one country (ISO code or name) with their actors and what they touch."""
     wanted = code.strip().casefold()
     found = [
@@ -440,7 +463,7 @@ def country(graph: nx.MultiDiGraph, code: str) -> Diagram:
         raise ParameterError(f"no country {code!r} in the network; countries with interventions: {known}")
     place = found[0]
     interventions = _interventions_in(graph, place)
-    sub = merge_parallel(induced(graph, _expand_through_actors(graph, interventions | {place})))
+    sub = merge_parallel(graph, _expand_through_actors(graph, interventions | {place}, links))
     name = graph.nodes[place]["label"]
     return spaced(
         Diagram(
@@ -456,7 +479,7 @@ def country(graph: nx.MultiDiGraph, code: str) -> Diagram:
 def ego_diagram(graph: nx.MultiDiGraph, center: str, radius: int = 2) -> Diagram:
     """One organisation's neighbourhood: its interventions, partners, engagements and what they touch."""
     steps = distances(graph, center, radius)
-    sub = merge_parallel(induced(graph, steps))
+    sub = merge_parallel(graph, steps)
     shells: list[list[str]] = [[] for _ in range(radius + 1)]
     for node, step in steps.items():
         shells[step].append(node)
@@ -519,20 +542,21 @@ def make(
     raise ParameterError(f"unknown diagram kind {kind!r}; choose one of {', '.join(KINDS)}")
 
 
-def ego_focuses(graph: nx.MultiDiGraph) -> tuple[list[str], int]:
+def ego_focuses(graph: nx.MultiDiGraph, limit: int | None = None) -> tuple[list[str], int]:
     """The organisations the build draws ego diagrams for, in IRI order, and how many are connected.
 
-    When more than :data:`EGO_DIAGRAM_LIMIT` are connected, the best connected are kept: their ego
-    networks say the most. An organisation with no edge has no network to show.
+    When more than ``limit`` (:data:`EGO_DIAGRAM_LIMIT` by default) are connected, the best connected
+    are kept: their ego networks say the most. An organisation with no edge has no network to show.
     """
+    limit = EGO_DIAGRAM_LIMIT if limit is None else limit
     connected = [n for n, d in graph.nodes(data=True) if d["type"] == "organisation" and graph.degree(n)]
-    best = sorted(connected, key=lambda n: (-graph.degree(n), n))[:EGO_DIAGRAM_LIMIT]
+    best = sorted(connected, key=lambda n: (-graph.degree(n), n))[:limit]
     return sorted(best), len(connected)
 
 
-def ego_note(graph: nx.MultiDiGraph) -> str | None:
+def ego_note(graph: nx.MultiDiGraph, limit: int | None = None) -> str | None:
     """A line for the list of diagrams when some organisations have no published ego diagram."""
-    drawn, connected = ego_focuses(graph)
+    drawn, connected = ego_focuses(graph, limit)
     if len(drawn) == connected:
         return None
     return (
@@ -541,19 +565,22 @@ def ego_note(graph: nx.MultiDiGraph) -> str | None:
     )
 
 
-def all_diagrams(graph: nx.MultiDiGraph) -> Iterator[tuple[str, Diagram]]:
+def all_diagrams(graph: nx.MultiDiGraph, ego_limit: int | None = None) -> Iterator[tuple[str, Diagram]]:
     """Every diagram the build publishes, with a file stem each, in a stable order.
 
     Made one at a time, so that they are never all in memory. Ego diagrams are drawn for the
     organisations :func:`ego_focuses` picks (all of them in the shipped data).
     """
+    focuses = ego_focuses(graph, ego_limit)[0]
+    graph = merge_parallel(graph)  # once, rather than in each of the hundreds of diagrams below
+    links = actor_links(graph)
     stems = {"overview", "barriers"}
-    yield "overview", overview(graph)
+    yield "overview", overview(graph, links)
     yield "barriers", barriers(graph)
     for code in country_codes(graph):
         stems.add(f"country-{code.lower()}")
-        yield f"country-{code.lower()}", country(graph, code)
-    for node in ego_focuses(graph)[0]:
+        yield f"country-{code.lower()}", country(graph, code, links)
+    for node in focuses:
         slug = node.rstrip("/").rsplit("/", 1)[-1]
         stem = f"ego-{slug}" if f"ego-{slug}" not in stems else f"ego-{slug}-{len(stems)}"
         stems.add(stem)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from functools import cache
 
 #: Labels wrap at this many characters a line (a word longer than that stays whole).
 LABEL_WIDTH = 22
@@ -29,11 +30,12 @@ LINE_EM = 1.3
 #: Space kept between two boxes, in pixels.
 GAP = 6.0
 
-#: Above this many nodes labels are too small to read at first sight anyway, and spreading (about a
-#: second for 300 nodes, growing with the square) is not worth its time.
-SPREAD_LIMIT = 400
+#: Above this many nodes labels are too small to read at first sight anyway, and spreading (from
+#: one to seven seconds for 300 to 400 nodes, growing with the square) is not worth its time.
+SPREAD_LIMIT = 200
 
 
+@cache  # the same labels recur in many diagrams of one build
 def wrap(label: str, width: int = LABEL_WIDTH) -> str:
     """The label on lines of at most ``width`` characters, broken between words."""
     return "\n".join(textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)) or label
@@ -67,8 +69,6 @@ def spread(
     axis where they overlap least. Deterministic: the same input gives the same positions.
     """
     place = {node: [float(x), float(y)] for node, (x, y) in sorted(positions.items())}
-    if len(place) > SPREAD_LIMIT:
-        return {node: (x, y) for node, (x, y) in place.items()}
     widest = max((w for w, _ in sizes.values()), default=0.0)
     for _ in range(rounds):
         moved = False
