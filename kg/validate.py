@@ -193,9 +193,12 @@ def _rudof_rows(graph: KnowledgeGraph, shapes_graph: rdflib.Graph, workers: int 
     if len(graph) < PARALLEL_FROM or len(data) < 2:
         raw = shacl_core.check(model_text + _dump(graph, data), shapes_text)
     else:
+        from kg.memory import give_back
+
         context = _context_graphs(graph)
         shared = model_text + _dump(graph, [g for g in data if g.value in context])
         chunks = _chunks(graph, [g for g in data if g.value not in context])
+        give_back()  # what those two queries took, before the workers take theirs
         jobs = (shared + _dump(graph, chunk) for chunk in chunks)
         from kg.processes import in_turn, process_pool
 

@@ -44,6 +44,10 @@ def generated(tmp_path_factory) -> KnowledgeGraph:
     return kg.load([out])
 
 
+#: The rdflib dataset of a worker process (see rdflib_answers).
+_DATASET = None
+
+
 def _load_dataset(nquads: bytes) -> None:
     """Worker initializer: the generated graph as an rdflib dataset, parsed once per worker."""
     import rdflib
@@ -51,9 +55,6 @@ def _load_dataset(nquads: bytes) -> None:
     global _DATASET
     _DATASET = rdflib.Dataset(default_union=True)
     _DATASET.parse(data=nquads, format="nquads")
-
-
-_DATASET = None
 
 
 def _rdflib_answer(text: str, bindings: dict) -> bytes:
