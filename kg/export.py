@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import io
+import itertools
 import json
 import os
 import re
@@ -47,8 +49,14 @@ FORMATS: dict[str, tuple[ox.RdfFormat | None, str, str]] = {
 GraphName = ox.NamedNode | ox.DefaultGraph
 Lines = tuple[GraphName, list[bytes]]  # a graph and its statements as sorted N-Quads lines
 
-#: From this many statements on, JSON-LD is compacted by one worker process per core.
+#: From this many statements on, JSON-LD is compacted by one worker process per core ...
 PARALLEL_JSONLD = 50_000
+#: ... in slices of at most this many statements (a worker holds its slice as an rdflib graph: a
+#: quarter of 5 million statements took 0.8 GB in each).
+JSONLD_SLICE = 50_000
+
+#: N-Triples lines parsed at a time when the union of the graphs is read back as triples.
+PARSE_BATCH = 50_000
 
 #: W3C RDFC-1.0 (SHA-256): labels that any implementation of the Recommendation gives alike
 #: (tests/test_export.py checks them against pyLD's).
@@ -103,40 +111,47 @@ class CanonicalDump:
         dataset.canonicalize(CANONICALIZATION)
         return {name: _sorted_lines(dataset.quads_for_graph_name(name)) for name in self.names}
 
-    @cached_property
-    def _triples(self) -> bytes:
-        """The union of all graphs as a sorted N-Triples document (a triple in two graphs is written once)."""
-        triples: set[bytes] = set()
+    def _triple_lines(self) -> Iterator[bytes]:
+        """The union of all graphs as sorted N-Triples lines (a triple in two graphs is written once).
+
+        Streamed, never held: each graph's lines lose their graph name and stay sorted (what follows
+        a statement's object is a space either way, and an object is never the start of a longer
+        one followed by a space), so merging the graphs' runs gives the union in order.
+        """
+        runs: list[Iterable[bytes]] = []
         for name, lines in self._lines.items():
             if isinstance(name, ox.DefaultGraph):
-                triples.update(lines)
-            else:  # drop " <graph> .\n" and end the line as a triple
-                cut = len(str(name).encode()) + 4
-                triples.update(line[:-cut] + b" .\n" for line in lines)
-        return b"".join(sorted(triples))
+                runs.append(lines)
+            else:
+                runs.append(_without_graph(lines, name))
+        previous = None
+        for line in heapq.merge(*runs):
+            if line != previous:
+                yield line
+                previous = line
+
+    def _triples(self) -> Iterator[ox.Triple]:
+        """The union of all graphs as triples, parsed a batch of lines at a time."""
+        lines = self._triple_lines()
+        while batch := b"".join(itertools.islice(lines, PARSE_BATCH)):
+            yield from ox.parse(batch, format=ox.RdfFormat.N_TRIPLES)
 
     @cached_property
     def _prefixes(self) -> dict[str, str]:
-        iris = {
-            term.value
-            for t in ox.parse(self._triples, format=ox.RdfFormat.N_TRIPLES)
-            for term in (t.subject, t.predicate, t.object)
-            if isinstance(term, ox.NamedNode)
-        }
-        return prefixes_of(iris)
+        terms = (term for t in self._triples() for term in (t.subject, t.predicate, t.object))
+        return prefixes_of(term.value for term in terms if isinstance(term, ox.NamedNode))
 
     def write(self, fmt: str, output: BinaryIO) -> None:
         """Write the dump in one of :data:`FORMATS` to a binary stream."""
         if fmt not in FORMATS:
             raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
         if fmt == "ntriples":
-            output.write(self._triples)
+            output.writelines(self._triple_lines())
         elif fmt == "nquads":
             for lines in self._lines.values():
                 output.writelines(lines)
         elif fmt == "turtle":
-            triples = ox.parse(self._triples, format=ox.RdfFormat.N_TRIPLES)
-            ox.serialize(triples, output, ox.RdfFormat.TURTLE, prefixes=self._prefixes)
+            ox.serialize(self._triples(), output, ox.RdfFormat.TURTLE, prefixes=self._prefixes)
         elif fmt == "trig":
             quads = (q for lines in self._lines.values() for q in _parse(lines))
             ox.serialize(quads, output, ox.RdfFormat.TRIG, prefixes=self._prefixes)
@@ -167,12 +182,19 @@ class CanonicalDump:
                 from kg.processes import process_pool
 
                 pool = stack.enter_context(process_pool(workers))
-                pieces = pool.map(_jsonld_nodes, _slices(graphs, statements // (4 * workers) + 1))
+                size = min(statements // (4 * workers) + 1, JSONLD_SLICE)
+                pieces = pool.map(_jsonld_nodes, _slices(graphs, size))
             for piece in pieces:
                 for node in piece:
                     output.write(separator + node)
                     separator = b",\n  "
         output.write(b"\n ]\n}\n")
+
+
+def _without_graph(lines: list[bytes], name: ox.NamedNode) -> Iterator[bytes]:
+    """N-Quads lines of one graph as N-Triples lines: " <graph> .\n" dropped, the line ended again."""
+    cut = len(str(name).encode()) + 4
+    return (line[:-cut] + b" .\n" for line in lines)
 
 
 def _slices(graphs: list[Lines], size: int) -> Iterator[list[Lines]]:
@@ -287,7 +309,7 @@ def used_prefixes(statements: list[ox.Quad] | list[ox.Triple]) -> dict[str, str]
     return prefixes_of({t.value for t in terms if isinstance(t, ox.NamedNode)})
 
 
-def prefixes_of(iris: set[str]) -> dict[str, str]:
+def prefixes_of(iris: Iterable[str]) -> dict[str, str]:
     """The shipped prefixes whose namespace is the namespace of one of these IRIs."""
     namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
     return {p: ns for p, ns in sorted(prefixes().items()) if ns in namespaces}
