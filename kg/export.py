@@ -138,8 +138,10 @@ class CanonicalDump:
 
     @cached_property
     def _prefixes(self) -> dict[str, str]:
-        terms = (term for t in self._triples() for term in (t.subject, t.predicate, t.object))
-        return prefixes_of(term.value for term in terms if isinstance(term, ox.NamedNode))
+        """The prefixes of the namespaces the statements use, read from the IRIs in the lines' subject,
+        predicate and object places (the graph name, last on a line, is not one of them)."""
+        found = (_IRIS.findall(b"".join(lines)) for lines in self._lines.values())
+        return prefixes_of(iri.decode() for matches in found for line in matches for iri in line if iri)
 
     def write(self, fmt: str, output: BinaryIO) -> None:
         """Write the dump in one of :data:`FORMATS` to a binary stream."""
@@ -244,6 +246,9 @@ def _sorted_lines(quads: Iterable[ox.Quad]) -> list[bytes]:
 
 
 _BLANK = re.compile(rb"_:(\S+)")
+#: The IRIs of an N-Quads line's subject, predicate and object (an IRI holds no ">", a literal
+#: starts with a quote, a blank node with "_:").
+_IRIS = re.compile(rb"^(?:<([^>]*)>|\S+) <([^>]*)> (?:<([^>]*)>)?", re.MULTILINE)
 
 
 def _canonical(quads: Iterable[ox.Quad], prefix: str, text: bytes) -> bytes:
