@@ -114,7 +114,7 @@ class BackgroundDiagrams:
         self._pool = process_pool(1)
         network, limit = project(graph), diagrams.EGO_DIAGRAM_LIMIT
         self._future = self._pool.submit(
-            write_network, network, self.folder, previous / "network", None, images, limit
+            write_network, network, self.folder, previous / "network", images, limit
         )
 
     def cancel(self) -> None:

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kg.network.diagrams import Diagram
-    from kg.progress import Reporter
 
 #: Records which page each static image was drawn from, so an unchanged diagram is not redrawn.
 IMAGE_INDEX = "images.json"
@@ -42,7 +41,6 @@ def write_network(
     network: nx.MultiDiGraph,
     folder: Path,
     previous: Path | None = None,
-    reporter: Reporter | None = None,
     images: bool = False,
     ego_limit: int | None = None,
 ) -> Published:
@@ -51,16 +49,13 @@ def write_network(
 
     Drawing the static images is the slow part (about 0.7 s a diagram), so they are drawn only when
     asked for; then images of a diagram whose page is unchanged since the ``previous`` output are
-    copied from it, and the others are drawn in parallel, each counted on the ``reporter``'s bar.
+    copied from it, and the others are drawn in parallel.
     The network, not the store, is what this takes, so that a build can hand it to a worker process
     (with ``ego_limit``, see :func:`kg.network.diagrams.ego_focuses`, read where the build runs).
 
     >>> write_network(project(load()), Path("dist/network"))  # doctest: +SKIP
     """
     from kg.network.diagrams import all_diagrams, ego_note, render_html
-    from kg.progress import SILENT
-
-    reporter = reporter or SILENT
 
     folder.mkdir(parents=True, exist_ok=True)
     old_index: dict[str, str] = {}
@@ -86,11 +81,10 @@ def write_network(
         written.files += [(f"{diagram.title} (PNG)", png), (f"{diagram.title} (SVG)", svg)]
     if len(jobs) > 1:
         with process_pool(min(len(jobs), os.cpu_count() or 1), fresh=False) as pool:
-            futures = [pool.submit(_draw, job) for job in jobs]
-            for future in reporter.track(as_completed(futures), "images drawn", len(jobs)):
+            for future in as_completed([pool.submit(_draw, job) for job in jobs]):
                 future.result()
     else:
-        for job in reporter.track(jobs, "images drawn"):
+        for job in jobs:
             _draw(job)
     if images:
         record = json.dumps(index, indent=1, sort_keys=True) + "\n"
