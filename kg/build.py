@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from rich.console import Console
 
-from kg import __version__
+from kg import __version__, answers
 from kg.catalogue import catalogue
 from kg.errors import ValidationFailed
 from kg.export import write_all
@@ -69,7 +69,7 @@ def write_query_answers(graph: KnowledgeGraph, out: Output, reporter: Reporter =
     folder.mkdir()
     for saved in reporter.track(catalogue().values(), "answered"):
         results = run_saved(graph, saved.name)
-        for fmt in ("csv", "json"):
+        for fmt in ("csv", "json", answers.SUFFIX):  # the last is read a page at a time (kg.answers)
             path = folder / f"{saved.name}.{fmt}"
             path.write_bytes(results.serialize(fmt))
         out.add("Saved queries", f"{saved.summary} ({len(results)} rows)", folder / f"{saved.name}.csv")
@@ -165,7 +165,8 @@ def fingerprint(graph: KnowledgeGraph, kinds: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def _last_build(target: Path) -> dict[str, Any]:
+def last_build(target: Path) -> dict[str, Any]:
+    """What the build in ``target`` recorded (its inputs' keys, its index entries); {} if none did."""
     try:
         return cast(dict[str, Any], json.loads((target / "build.json").read_text(encoding="utf-8")))
     except (OSError, ValueError):
@@ -237,7 +238,7 @@ def build(
     out = Output(_scratch(target))
     started = time.perf_counter()
 
-    last = _last_build(target)
+    last = last_build(target)
     keys: dict[str, str] = {}
 
     def step(title: str, action: Callable[[], object]) -> object:

@@ -315,6 +315,12 @@ class QueryCommand(click.Command):
     "--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (with --limit)."
 )
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the embedded store.")
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Output folder of `kg build` from the same files: NAME with its default parameters is read "
+    "from the answer it wrote instead of being evaluated again (fast pages of long answers).",
+)
 @USER_OPTION
 @OUTPUT_OPTION
 @DATA_OPTION
@@ -330,6 +336,7 @@ def query(
     limit: int | None,
     offset: int,
     endpoint: str | None,
+    site: Path | None,
     user: str | None,
     output: Path | None,
     data: tuple[Path, ...],
@@ -355,6 +362,9 @@ def query(
     from kg.query import Engine, run_saved, values_of
 
     engine: Engine
+    built = None
+    if endpoint and site:
+        raise click.UsageError("--site holds answers of the embedded store; it cannot go with --endpoint")
     if endpoint:
         from kg.remote import RemoteGraph
         from kg.remote.auth import from_environment
@@ -364,10 +374,16 @@ def query(
         from kg.load import load
 
         engine = load(data)
+        if site is not None:
+            from kg.answers import BuiltAnswers
+
+            built = BuiltAnswers.of(site, engine)
+            if built is None:
+                click.echo(f"{site} was not built from these files and this version: evaluating.", err=True)
     if values_param is not None:
         results = values_of(engine, name, values_param, lang)
     else:
-        results = run_saved(engine, name, parse_params(params), lang, limit=limit, offset=offset)
+        results = run_saved(engine, name, parse_params(params), lang, limit=limit, offset=offset, built=built)
     picked = [c.strip() for c in columns.split(",") if c.strip()] if columns else []
     if fmt == "table" and output is None:
         from kg.terminal import print_results

@@ -20,6 +20,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from kg.answers import BuiltAnswers
 from kg.errors import KGError
 from kg.load import KnowledgeGraph
 from kg.resources import package_file
@@ -80,6 +81,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> Starl
         pool=WorkerPool(graph.files, settings),
         cache=AnswerCache(settings.cache_bytes),
         templates=_templates(),
+        built=BuiltAnswers.of(settings.site, graph) if settings.site is not None else None,
     )
 
     @contextlib.asynccontextmanager

@@ -41,7 +41,8 @@ from kg.cli import DATA_OPTION
 @click.option(
     "--site",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Output folder of `kg build` to serve as well (its diagrams and documentation).",
+    help="Output folder of `kg build` to serve as well (its diagrams and documentation); if it was "
+    "built from the served files, saved-query pages with default parameters are read from its answers.",
 )
 @click.option(
     "--allow-unisolated",
@@ -92,8 +93,13 @@ def serve(
         settings = dataclasses.replace(settings, workers=workers)
     check_isolation(settings, settings.isolate and can_isolate())
     graph = load(data)
+    app = create_app(graph, settings)
+    if site is not None and app.state.kg.built is None:
+        click.echo(
+            f"{site} was not built from these files and this version: saved queries are evaluated", err=True
+        )
     click.echo(f"serving {len(graph)} statements on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    uvicorn.run(create_app(graph, settings), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,10 @@ def _saved(name: str) -> SavedQuery:
 
 def answer(state: ServerState, name: str, params: Mapping[str, str], page: Page) -> Answer:
     engine = CappedEngine(state.pool)
-    results = run_saved(engine, name, params, limit=page.limit, offset=page.offset)
+    # A page within the row cap may come from the site's build; anything longer is capped by the workers.
+    capped = page.limit is None or page.limit > state.settings.max_rows
+    built = None if capped else state.built
+    results = run_saved(engine, name, params, limit=page.limit, offset=page.offset, built=built)
     return Answer(results, engine.truncated)
 
 

@@ -21,6 +21,7 @@ from kg.server.pool import WorkerPool
 from kg.server.settings import Settings
 
 if TYPE_CHECKING:
+    from kg.answers import BuiltAnswers
     from kg.network.diagrams import Diagram
     from kg.server.void import Statistics
 
@@ -58,6 +59,8 @@ class ServerState:
     pool: WorkerPool
     cache: AnswerCache[Any]
     templates: Environment
+    #: The answers of ``--site``'s build when it was built from the served files (kg.answers).
+    built: BuiltAnswers | None = None
     dumps: Once[dict[str, tuple[bytes, str]]] = field(default_factory=Once)
     statistics: Once[Statistics] = field(default_factory=Once)
     diagrams: Once[tuple[dict[str, Diagram], str | None]] = field(default_factory=Once)
