@@ -15,22 +15,28 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from rich.console import Console
 
 from kg import __version__, answers
 from kg.catalogue import catalogue
 from kg.errors import ValidationFailed
-from kg.export import write_all
+from kg.export import DUMP_NAME, FORMATS, CanonicalDump
 from kg.load import KnowledgeGraph, load
 from kg.processes import alive
 from kg.progress import SILENT, Reporter
 from kg.query import run_saved
 from kg.resources import package_file, queries_dir
 from kg.validate import curator_checks, validate
+
+if TYPE_CHECKING:
+    from kg.network import Published
+
+T = TypeVar("T")
 
 UNCHANGED = "kept from the last build"
 #: Said on the index page when the diagrams were built without their static images.
@@ -57,11 +63,67 @@ class Output:
         self.notes.append((section, text, folder.relative_to(self.folder).as_posix()))
 
 
-def write_dumps(graph: KnowledgeGraph, out: Output) -> None:
+def write_dumps(graph: KnowledgeGraph, out: Output) -> BackgroundJsonLd:
+    """Every dump but JSON-LD now; JSON-LD goes on beside the next steps (``wait()`` waits for it)."""
     folder = out.folder / "dumps"
     folder.mkdir()
-    for fmt, path in write_all(graph, folder).items():
+    dump = CanonicalDump(graph)
+    for fmt, (_, suffix, _) in FORMATS.items():
+        path = folder / f"{DUMP_NAME}.{suffix}"
         out.add("Dumps", fmt, path)
+        if fmt != BackgroundJsonLd.FORMAT:
+            with path.open("wb") as output:
+                dump.write(fmt, output)
+    return BackgroundJsonLd(dump, folder / f"{DUMP_NAME}.{FORMATS[BackgroundJsonLd.FORMAT][1]}")
+
+
+class Beside(Generic[T]):
+    """Work that runs beside the build's next steps: a thread that feeds worker processes.
+
+    The workers run at a lower priority (kg.processes.process_pool), so the build's own steps, which
+    it waits for, keep their core. :meth:`cancel` kills the workers at once (the build failed and
+    nothing they would write is kept); :meth:`wait` returns the work's result or raises its error.
+    """
+
+    def __init__(self, workers: int, work: Callable[[Executor], T]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from kg.processes import process_pool
+
+        self.started = time.perf_counter()
+        self._workers = process_pool(workers, background=True)  # each started when first given work
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="kg-build-beside")
+        self._future = self._thread.submit(work, self._workers)
+
+    def cancel(self) -> None:
+        from kg.processes import kill
+
+        kill(self._workers)
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+    def wait(self) -> T:
+        try:
+            return self._future.result()
+        finally:
+            self._workers.shutdown(cancel_futures=True)
+            self._thread.shutdown()
+
+
+class BackgroundJsonLd(Beside[None]):
+    """The JSON-LD dump, written while the saved queries and gap map run.
+
+    Compacting JSON-LD is rdflib's work in Python, done by worker processes: about half the dumps'
+    time at 10⁴ case studies, during which the build itself would only wait.
+    """
+
+    FORMAT = "jsonld"
+
+    def __init__(self, dump: CanonicalDump, path: Path) -> None:
+        def write(workers: Executor) -> None:
+            with path.open("wb") as output:
+                dump.write(self.FORMAT, output, workers)
+
+        super().__init__(os.cpu_count() or 1, write)
 
 
 def write_query_answers(graph: KnowledgeGraph, out: Output, reporter: Reporter = SILENT) -> None:
@@ -70,9 +132,11 @@ def write_query_answers(graph: KnowledgeGraph, out: Output, reporter: Reporter =
     for saved in reporter.track(catalogue().values(), "answered"):
         results = run_saved(graph, saved.name)
         for fmt in ("csv", "json", answers.SUFFIX):  # the last is read a page at a time (kg.answers)
-            path = folder / f"{saved.name}.{fmt}"
-            path.write_bytes(results.serialize(fmt))
-        out.add("Saved queries", f"{saved.summary} ({len(results)} rows)", folder / f"{saved.name}.csv")
+            written = results.serialize(fmt)
+            (folder / f"{saved.name}.{fmt}").write_bytes(written)
+        # Counted as lines, one per row and one header, not as rows read into Python (a fifth of the step).
+        rows = written.count(b"\n") - 1
+        out.add("Saved queries", f"{saved.summary} ({rows} rows)", folder / f"{saved.name}.csv")
 
 
 def write_ontology_docs(graph: KnowledgeGraph, out: Output) -> None:
@@ -95,40 +159,32 @@ def write_gap_map(graph: KnowledgeGraph, out: Output) -> None:
         out.add("Gap map", path.name, path)
 
 
-class BackgroundDiagrams:
-    """The diagrams, written by a worker process while the build's other steps run.
+class BackgroundDiagrams(Beside["Published"]):
+    """The diagrams, drawn while the build validates and writes its other outputs.
 
-    Drawing hundreds of diagrams is Python's work on one core; the dumps, saved queries and gap map
-    are mostly Oxigraph's on the other. The network is projected here (it needs the store) and
-    handed over; :meth:`finish` waits for the pages and lists them on the index.
+    The network is projected by the thread (it needs the store; validation meanwhile mostly waits
+    for its own workers) and drawn by one worker process: hundreds of diagrams are Python's work on
+    one core. :meth:`finish` waits for the pages and lists them on the index.
     """
 
     def __init__(self, graph: KnowledgeGraph, out: Output, previous: Path, images: bool) -> None:
         from kg.network import diagrams, write_network
         from kg.network.projection import project
-        from kg.processes import process_pool
 
-        self.started = time.perf_counter()
         self.out, self.images = out, images
         self.folder = out.folder / "network"
-        self._pool = process_pool(1)
-        network, limit = project(graph), diagrams.EGO_DIAGRAM_LIMIT
-        self._future = self._pool.submit(
-            write_network, network, self.folder, previous / "network", images, limit
-        )
 
-    def cancel(self) -> None:
-        """Stop the worker now: the build failed, and nothing it would write is kept."""
-        for process in list((self._pool._processes or {}).values()):  # no public kill before 3.14
-            process.kill()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        def draw(workers: Executor) -> Published:
+            network, limit = project(graph), diagrams.EGO_DIAGRAM_LIMIT
+            return workers.submit(
+                write_network, network, self.folder, previous / "network", images, limit
+            ).result()
+
+        super().__init__(1, draw)
 
     def finish(self) -> None:
         """Wait for the pages and list them (and their notes) for the index."""
-        try:
-            published = self._future.result()
-        finally:
-            self._pool.shutdown(cancel_futures=True)
+        published = self.wait()
         for title, path in published.files:
             self.out.add("Network diagrams", title, path)
         if published.note:
@@ -264,11 +320,14 @@ def build(
             step(title, action)
 
     diagrams: BackgroundDiagrams | None = None
+    jsonld: BackgroundJsonLd | None = None
     try:
         graph = step("load", lambda: load(extra))
         assert isinstance(graph, KnowledgeGraph)
         keys.update(data=fingerprint(graph), model=fingerprint(graph, ("ontology",)))
         keys["diagrams"] = keys["data"] + (" with images" if images else "")
+        if not unchanged("diagrams", "network"):
+            diagrams = BackgroundDiagrams(graph, out, target, images)  # drawn beside the next steps
         if unchanged("data", "validation.txt"):
             # The last build passed validation with exactly these inputs.
             shutil.copy2(target / "validation.txt", out.folder / "validation.txt")
@@ -283,12 +342,16 @@ def build(
                         f"{len(report.violations)} violation(s); {target} was left as it was", report
                     )
         out.add("Model", "Validation report", out.folder / "validation.txt")
-        if not unchanged("diagrams", "network"):
-            diagrams = BackgroundDiagrams(graph, out, target, images)  # drawn beside the next steps
-        reusable("dumps", "data", "dumps", lambda: write_dumps(graph, out))
+        if unchanged("data", "dumps"):
+            reuse("dumps", "dumps")
+        else:
+            jsonld = cast(BackgroundJsonLd, step("dumps", lambda: write_dumps(graph, out)))
         reusable("saved queries", "data", "queries", lambda: write_query_answers(graph, out, reporter))
         reusable("gap map", "data", "gapmap", lambda: write_gap_map(graph, out))
         reusable("ontology documentation", "model", "ontology", lambda: write_ontology_docs(graph, out))
+        if jsonld is not None:
+            with reporter.step("JSON-LD dump", since=jsonld.started):
+                jsonld.wait()
         if diagrams is None:
             reuse("network diagrams", "network")
         else:
@@ -306,8 +369,9 @@ def build(
         (out.folder / OWNER).unlink()
         _swap(out.folder, target)
     except BaseException:
-        if diagrams is not None:
-            diagrams.cancel()
+        for background in (diagrams, jsonld):
+            if background is not None:
+                background.cancel()
         shutil.rmtree(out.folder, ignore_errors=True)
         raise
     reporter.say(f"[bold]built {target}[/bold] in {time.perf_counter() - started:.2f} s")

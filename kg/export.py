@@ -21,6 +21,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -143,8 +144,12 @@ class CanonicalDump:
         found = (_IRIS.findall(b"".join(lines)) for lines in self._lines.values())
         return prefixes_of(iri.decode() for matches in found for line in matches for iri in line if iri)
 
-    def write(self, fmt: str, output: BinaryIO) -> None:
-        """Write the dump in one of :data:`FORMATS` to a binary stream."""
+    def write(self, fmt: str, output: BinaryIO, pool: Executor | None = None) -> None:
+        """Write the dump in one of :data:`FORMATS` to a binary stream.
+
+        ``pool`` lends worker processes for JSON-LD (the caller may then stop them); without it, a
+        dump large enough to need them makes its own.
+        """
         if fmt not in FORMATS:
             raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
         if fmt == "ntriples":
@@ -158,7 +163,7 @@ class CanonicalDump:
             quads = (q for lines in self._lines.values() for q in _parse(lines))
             ox.serialize(quads, output, ox.RdfFormat.TRIG, prefixes=self._prefixes)
         else:
-            self._write_jsonld(output)
+            self._write_jsonld(output, pool)
 
     def serialize(self, fmt: str) -> bytes:
         """The dump in one of :data:`FORMATS`, in memory (for small graphs and the server)."""
@@ -166,7 +171,7 @@ class CanonicalDump:
         self.write(fmt, output)
         return output.getvalue()
 
-    def _write_jsonld(self, output: BinaryIO) -> None:
+    def _write_jsonld(self, output: BinaryIO, pool: Executor | None) -> None:
         """One JSON-LD document, compacted and with every array sorted, written one named graph at a time.
 
         Compacting is rdflib's work in Python and most of an export's time, so a large dataset is
@@ -181,9 +186,10 @@ class CanonicalDump:
             if statements < PARALLEL_JSONLD or workers < 2:
                 pieces: Iterable[list[bytes]] = [_jsonld_nodes(graphs)]
             else:
-                from kg.processes import process_pool
+                if pool is None:
+                    from kg.processes import process_pool
 
-                pool = stack.enter_context(process_pool(workers))
+                    pool = stack.enter_context(process_pool(workers))
                 size = min(statements // (4 * workers) + 1, JSONLD_SLICE)
                 pieces = pool.map(_jsonld_nodes, _slices(graphs, size))
             for piece in pieces:

@@ -6,7 +6,7 @@ Prefixes are read from the shipped JSON-LD context so that there is one list of 
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 
@@ -52,6 +52,7 @@ def expand(curie: str) -> str | None:
     return ns + local if ns and not local.startswith("//") else None
 
 
+@lru_cache(maxsize=4096)  # the network's projection asks for the same few IRIs 10⁵ times at scale
 def compact(iri: str) -> str:
     """Full IRI → CURIE with the longest matching namespace, or the IRI unchanged."""
     best = max((ns for ns in prefixes().values() if iri.startswith(ns)), key=len, default=None)

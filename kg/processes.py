@@ -21,8 +21,16 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def process_pool(count: int, *, fresh: bool = True) -> ProcessPoolExecutor:
+#: How much lower background workers run: Linux then gives the caller's process about nine
+#: tenths of a core it shares with one of them.
+BACKGROUND_NICENESS = 10
+
+
+def process_pool(count: int, *, fresh: bool = True, background: bool = False) -> ProcessPoolExecutor:
     """A pool of ``count`` workers that die with the calling process.
+
+    ``background`` workers run at a lower priority, for work done beside the caller's own: the
+    caller's steps are what it waits for, so they should not be slowed by what it does not.
 
     ``fresh`` workers start clean, from a fork server (or spawned where there is none), never as a
     fork of the caller: a process that has run rudof holds its engine's threads, and a forked copy
@@ -34,7 +42,26 @@ def process_pool(count: int, *, fresh: bool = True) -> ProcessPoolExecutor:
     if fresh:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         context = multiprocessing.get_context(method)
-    return ProcessPoolExecutor(count, mp_context=context, initializer=die_with, initargs=(os.getpid(),))
+    niceness = BACKGROUND_NICENESS if background else 0
+    arguments = (os.getpid(), niceness)
+    return ProcessPoolExecutor(count, mp_context=context, initializer=_start, initargs=arguments)
+
+
+def _start(pid: int, niceness: int) -> None:
+    """A worker's first act: run at its priority, and die with process ``pid``."""
+    if niceness:
+        os.nice(niceness)
+    die_with(pid)
+
+
+def kill(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's workers now and drop its queued work: what they were doing is not wanted.
+
+    Reaches the workers through the executor's own table: Python has no public kill before 3.14.
+    """
+    for process in list((pool._processes or {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def die_with(pid: int) -> None:

@@ -61,7 +61,7 @@ def test_killed_build_leaves_no_workers_and_the_next_build_clears_up(tmp_path: P
     assert out.stat().st_mode & 0o777 == 0o755  # as the umask gives, not mkdtemp's 0700
 
 
-def test_a_failed_build_stops_its_diagram_worker_at_once(tmp_path: Path, monkeypatch) -> None:
+def test_a_failed_build_stops_its_background_workers_at_once(tmp_path: Path, monkeypatch) -> None:
     import io
     import multiprocessing.forkserver
     from multiprocessing import resource_tracker
@@ -69,21 +69,24 @@ def test_a_failed_build_stops_its_diagram_worker_at_once(tmp_path: Path, monkeyp
     from rich.console import Console
 
     from kg import build as building
+    from kg import export
 
+    monkeypatch.setattr(export, "PARALLEL_JSONLD", 0)  # JSON-LD by worker processes, as for a large graph
     before = descendants(os.getpid())
     seen: set[int] = set()
 
-    def fail(*_: object) -> None:  # the dumps fail while the diagrams are being drawn beside them
+    def fail(*_: object) -> None:  # the saved queries fail while the diagrams and JSON-LD are written
+        time.sleep(0.5)  # time for the JSON-LD workers to start
         seen.update(descendants(os.getpid()) - before)
-        raise RuntimeError("the dumps failed")
+        raise RuntimeError("the saved queries failed")
 
-    monkeypatch.setattr(building, "write_dumps", fail)
-    with pytest.raises(RuntimeError, match="the dumps failed"):
+    monkeypatch.setattr(building, "write_query_answers", fail)
+    with pytest.raises(RuntimeError, match="the saved queries failed"):
         building.build(tmp_path / "dist", console=Console(file=io.StringIO()))
     # the fork server and its resource tracker serve every pool of this process: they stay
     shared = {multiprocessing.forkserver._forkserver._forkserver_pid, resource_tracker._resource_tracker._pid}
     worker = seen - shared
-    assert worker, "no diagram worker was running when the build failed"
+    assert len(worker) >= 2, "no diagram worker and JSON-LD workers were running when the build failed"
     deadline = time.monotonic() + 5
     while _running(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
