@@ -100,6 +100,13 @@ def test_kg_query_reads_pages_from_the_site(tampered: Path, site: Path) -> None:
     assert len(other.stdout.splitlines()) > 2
 
 
+def test_a_site_holds_no_answers_of_a_remote_store(site: Path) -> None:
+    result = run_kg(
+        "query", "source-documents", "--site", str(site), "--endpoint", "http://127.0.0.1:9/sparql"
+    )
+    assert result.returncode == 2 and "--endpoint" in result.stderr
+
+
 @pytest.mark.server
 def test_the_server_pages_answers_from_its_site(tampered: Path) -> None:
     with running_server("--site", str(tampered)) as base:
