@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
+from kg.build_record import fingerprint, last_build
 from kg.results import Results
 
 if TYPE_CHECKING:
@@ -38,8 +39,6 @@ class BuiltAnswers:
         The build's data key digests the package (code, templates, queries) and every file read, so
         answers from other data, another version or edited queries are never taken for this graph's.
         """
-        from kg.build import fingerprint, last_build
-
         if last_build(site).get("keys", {}).get("data") != fingerprint(graph):
             return None
         return cls(site / "queries")

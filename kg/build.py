@@ -8,7 +8,6 @@ since the last build copies its folder from that build instead of writing it aga
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,11 +17,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from rich.console import Console
 
 from kg import __version__, answers
+from kg.build_record import fingerprint, last_build
 from kg.catalogue import catalogue
 from kg.errors import ValidationFailed
 from kg.export import DUMP_NAME, FORMATS, CanonicalDump
@@ -30,7 +30,7 @@ from kg.load import KnowledgeGraph, load
 from kg.processes import alive
 from kg.progress import SILENT, Reporter
 from kg.query import run_saved
-from kg.resources import package_file, queries_dir
+from kg.resources import package_file
 from kg.validate import curator_checks, validate
 
 if TYPE_CHECKING:
@@ -205,28 +205,6 @@ def write_index(out: Output) -> None:
         notes.setdefault(section, []).append(text)
     html = env.get_template("index.html").render(sections=sections, notes=notes, version=__version__)
     (out.folder / "index.html").write_text(html, encoding="utf-8")
-
-
-def fingerprint(graph: KnowledgeGraph, kinds: tuple[str, ...] = ()) -> str:
-    """A digest of what a step reads: the package (code, templates, queries) and the loaded files.
-
-    ``kinds`` narrows the files to those kinds (the ontology documentation reads only the ontology).
-    """
-    digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
-    code = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    files = [f.path for f in graph.files if not kinds or f.kind in kinds]
-    for path in sorted(code) + sorted(queries_dir().glob("*.rq")) + files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def last_build(target: Path) -> dict[str, Any]:
-    """What the build in ``target`` recorded (its inputs' keys, its index entries); {} if none did."""
-    try:
-        return cast(dict[str, Any], json.loads((target / "build.json").read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return {}
 
 
 def _swap(built: Path, target: Path) -> None:
