@@ -43,11 +43,13 @@ def test_pages_of_a_built_answer_are_the_evaluated_pages(
     built = BuiltAnswers.of(site, shipped)
     assert built is not None
     whole = run_saved(shipped, name)
-    assert run_saved(shipped, name, built=built).rows == whole.rows
+    read_whole = built.read(name)  # read from the file itself, so that no fallback can pass for it
+    assert read_whole is not None and read_whole.rows == whole.rows
     size = max(len(whole) // 3, 1)
     for offset in range(0, len(whole) + size, size):
         evaluated = run_saved(shipped, name, limit=size, offset=offset)
-        read = run_saved(shipped, name, limit=size, offset=offset, built=built)
+        read = built.read(name, limit=size, offset=offset)
+        assert read is not None
         assert (read.rows, read.variables, read.more) == (evaluated.rows, evaluated.variables, evaluated.more)
 
 

@@ -73,20 +73,24 @@ def test_a_failed_build_stops_its_background_workers_at_once(tmp_path: Path, mon
 
     monkeypatch.setattr(export, "PARALLEL_JSONLD", 0)  # JSON-LD by worker processes, as for a large graph
     before = descendants(os.getpid())
-    seen: set[int] = set()
+    expected = 1 + (os.cpu_count() or 1)  # one diagram worker, one JSON-LD worker per core
+    worker: set[int] = set()
+
+    def shared() -> set[int]:  # the fork server and its resource tracker serve every pool: they stay
+        server = multiprocessing.forkserver._forkserver._forkserver_pid
+        return {server, resource_tracker._resource_tracker._pid}
 
     def fail(*_: object) -> None:  # the saved queries fail while the diagrams and JSON-LD are written
-        time.sleep(0.5)  # time for the JSON-LD workers to start
-        seen.update(descendants(os.getpid()) - before)
+        deadline = time.monotonic() + 10
+        while len(worker) < expected and time.monotonic() < deadline:
+            worker.update(descendants(os.getpid()) - before - shared())
+            time.sleep(0.05)
         raise RuntimeError("the saved queries failed")
 
     monkeypatch.setattr(building, "write_query_answers", fail)
     with pytest.raises(RuntimeError, match="the saved queries failed"):
         building.build(tmp_path / "dist", console=Console(file=io.StringIO()))
-    # the fork server and its resource tracker serve every pool of this process: they stay
-    shared = {multiprocessing.forkserver._forkserver._forkserver_pid, resource_tracker._resource_tracker._pid}
-    worker = seen - shared
-    assert len(worker) >= 2, "no diagram worker and JSON-LD workers were running when the build failed"
+    assert len(worker) >= expected, "the diagram worker and JSON-LD workers were not all running"
     deadline = time.monotonic() + 5
     while _running(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
