@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
@@ -66,12 +67,8 @@ def oxigraph_server(port: int, folder: Path) -> Iterator[str]:
         process.wait(10)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--oxigraph-port", type=int, default=18250)
-    args = parser.parse_args()
+def compare(clients: int, seconds: float, oxigraph_port: int) -> list[tuple[str, bool, dict[str, Any]]]:
+    """(server, fresh query text?, figures) for kg serve and Oxigraph, each with both kinds of query."""
     if shutil.which("oxigraph") is None:
         sys.exit("the oxigraph command is missing: pip install oxigraph")
     from kg.server.running import running_server
@@ -80,22 +77,39 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         with running_server() as base:
             for fresh in (False, True):
-                rows.append(
-                    ("kg serve", fresh, measure(base, args.clients, args.seconds, path("/sparql", fresh)))
-                )
-        with oxigraph_server(args.oxigraph_port, Path(scratch)) as base:
+                rows.append(("kg serve", fresh, measure(base, clients, seconds, path("/sparql", fresh))))
+        with oxigraph_server(oxigraph_port, Path(scratch)) as base:
             for fresh in (False, True):
-                rows.append(
-                    ("oxigraph", fresh, measure(base, args.clients, args.seconds, path("/query", fresh)))
+                rows.append(("oxigraph", fresh, measure(base, clients, seconds, path("/query", fresh))))
+    return rows
+
+
+def markdown(rows: list[tuple[str, bool, dict[str, Any]]], clients: int, seconds: float) -> str:
+    """The figures as a table, each server's row beside the other's for the same kind of query."""
+    lines = [
+        f"{clients} clients, {seconds:g} s per run; query: `{' '.join(QUERY.split())}`",
+        "",
+        "| server | query text | requests/s | p50 | p99 | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for fresh in (False, True):
+        for name, kind, figures in rows:
+            if kind == fresh:
+                text = "new at every request" if fresh else "the same (cacheable)"
+                lines.append(
+                    f"| {name} | {text} | {figures['requests_per_s']:.0f} | {figures['p50_ms']:.1f} ms | "
+                    f"{figures['p99_ms']:.1f} ms | {figures['errors']} |"
                 )
-    print(f"{args.clients} clients, {args.seconds:g} s per run; query: {' '.join(QUERY.split())}")
-    print(f"{'server':<10} {'query text':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for name, fresh, figures in rows:
-        kind = "new at every request" if fresh else "the same (cacheable)"
-        print(
-            f"{name:<10} {kind:<22} {figures['requests_per_s']:>8.0f} {figures['p50_ms']:>8.1f} "
-            f"{figures['p99_ms']:>8.1f} {figures['errors']:>7}"
-        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--oxigraph-port", type=int, default=18250)
+    args = parser.parse_args()
+    print(markdown(compare(args.clients, args.seconds, args.oxigraph_port), args.clients, args.seconds))
     return 0
 
 

@@ -18,8 +18,10 @@ import functools
 import json
 import os
 import platform
+import re
 import resource
 import select
+import shutil
 import signal
 import statistics
 import subprocess
@@ -35,6 +37,7 @@ sys.path.insert(0, str(HERE.parent))
 SIZES = (1_000, 10_000, 30_000, 100_000)
 REPEAT = 5  # runs per query on kg; fewer once a query has used REPEAT_BUDGET seconds
 REPEAT_BUDGET = 10.0
+PAGE = 100  # rows in the first page timed for each saved query
 FLOOR = 2.0  # seconds every query gets on rdflib, however fast it is on kg
 
 
@@ -161,6 +164,7 @@ def _median_time(action: Callable[[], Any]) -> float:
 
 
 def task_kg_queries(path: str) -> dict[str, Any]:
+    """Every saved query's whole answer, and its first page of PAGE rows, evaluated."""
     import kg
     from kg.catalogue import catalogue
     from kg.query import run_saved
@@ -168,27 +172,103 @@ def task_kg_queries(path: str) -> dict[str, Any]:
     graph = kg.load([path])
     for name in catalogue():
 
-        def answer(name: str = name) -> int:
-            return len(run_saved(graph, name).rows)  # the rows as Python terms, as rdflib gives them
+        def answer(name: str = name, limit: int | None = None) -> int:
+            return len(run_saved(graph, name, limit=limit).rows)  # as Python terms, as rdflib gives them
 
-        _report(queries={name: _median_time(answer)}, rows={name: answer()})
+        page = functools.partial(answer, limit=PAGE)
+        _report(queries={name: _median_time(answer)}, rows={name: answer()}, pages={name: _median_time(page)})
     return {"peak_mb": _peak_mb()}
 
 
 def task_kg_network(path: str) -> dict[str, Any]:
-    """Projection, betweenness on the actor network, and every diagram the build publishes."""
+    """Projection, then brokers and communities as `kg analyze` computes them, and the two igraph
+    computations under them alone, on the actor network that NetworkX is given too."""
     import kg
-    from kg.network.analysis import brokers
-    from kg.network.diagrams import all_diagrams, render_html
+    from kg.network import analysis
     from kg.network.projection import project
 
     graph = kg.load([path])
-    seconds, network = _timed(lambda: project(graph))
-    _report(projection=seconds)
-    _report(betweenness=_timed(lambda: brokers(network))[0])
-    # each page is dropped once rendered, as the build writes it out, so memory stays that of one page
-    _report(diagrams=_timed(lambda: sum(len(render_html(d)) for _, d in all_diagrams(network)))[0])
-    return {"peak_mb": _peak_mb()}
+    projection, network = _timed(lambda: project(graph))
+    _report(projection=projection)
+    brokers, frame = _timed(lambda: analysis.brokers(network))
+    communities, _ = _timed(lambda: analysis.communities(network))
+    net = analysis.actor_network(network)
+    pivots = frame.attrs["pivots"]
+    return {
+        "projection": projection,
+        "brokers": brokers,
+        "communities": communities,
+        "seconds": projection + brokers + communities,
+        "betweenness": _timed(lambda: analysis.betweenness(net, pivots))[0],
+        "modularity": _timed(lambda: analysis.modularity_groups(net))[0],
+        "actors": len(net),
+        "ties": net.number_of_edges(),
+        "pivots": pivots,
+        "error_bound": frame.attrs["error_bound"],
+        "peak_mb": _peak_mb(),
+    }
+
+
+def task_nx_network(path: str, limits: dict[str, Any]) -> dict[str, Any]:
+    """Plain NetworkX on the same actor network: betweenness from the same number of pivots (exact
+    where kg's is) and greedy-modularity communities, each in a forked copy with its own limit."""
+    import networkx as nx
+
+    import kg
+    from kg.network import analysis
+    from kg.network.projection import project
+
+    net = analysis.actor_network(project(kg.load([path])))
+
+    def between() -> list[dict[str, float]]:
+        return [nx.betweenness_centrality(net, k=limits["pivots"], seed=0)]
+
+    def groups() -> list[Any]:
+        return list(nx.community.greedy_modularity_communities(net))
+
+    found: dict[str, Any] = {}
+    for key, action in (("betweenness", between), ("modularity", groups)):
+        seconds = _in_child(action, limits[key])
+        found[key] = seconds if seconds is not None else {"limit": limits[key]}
+    return found
+
+
+NX_WORK = ("betweenness", "modularity")  # what NetworkX computes beside kg's igraph
+
+
+def _site(path: str | Path) -> Path:
+    """Where the build task writes its site, beside the data file (the pages task reads it)."""
+    return Path(path).with_suffix(".site")
+
+
+def task_kg_build(path: str) -> dict[str, Any]:
+    """`kg build` on the data, as a user runs it: wall time, peak memory and each step's time."""
+    command = [sys.executable, "-m", "kg.cli", "build", "--data", path, "--out", str(_site(path))]
+    seconds, done = _timed(lambda: subprocess.run(command, capture_output=True, text=True))
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    steps = re.findall(r"✓ ([^:(]+?)(?::[^(]*)? \(([\d.]+) s\)", done.stdout + done.stderr)
+    return {"seconds": seconds, "steps": {step: float(s) for step, s in steps}, "peak_mb": _peak_mb()}
+
+
+def task_kg_pages(path: str) -> dict[str, Any]:
+    """The first page of every saved query read from the build's answers (kg_build's site), after
+    checking that it holds the same rows as the page evaluated."""
+    import kg
+    from kg.answers import BuiltAnswers
+    from kg.catalogue import catalogue
+    from kg.query import run_saved
+
+    graph = kg.load([path])
+    checked, built = _timed(lambda: BuiltAnswers.of(_site(path), graph))
+    if built is None:
+        raise SystemExit(f"{_site(path)} was not built from {path} with this version")
+    for name in catalogue():
+        page = functools.partial(run_saved, graph, name, limit=PAGE, built=built)
+        if page().rows != run_saved(graph, name, limit=PAGE).rows:
+            raise SystemExit(f"{name}: the page read from the build differs from the page evaluated")
+        _report(pages={name: _median_time(page)})
+    return {"checked": checked, "peak_mb": _peak_mb()}
 
 
 def _in_child(action: Callable[[], Any], limit: float) -> float | None:
@@ -269,7 +349,19 @@ def query_limits(kg_queries: dict[str, Any], ratio: float, cap: float) -> dict[s
     return {name: min(cap, max(FLOOR, ratio * medians.get(name, cap))) for name in catalogue()}
 
 
-def run_task(task: str, path: Path, timeout: float, limits: dict[str, float]) -> dict[str, Any]:
+def task_limits(task: str, results: dict[str, dict[str, Any]], ratio: float, cap: float) -> dict[str, Any]:
+    """What a plain-stack task is given: each rdflib query, and each NetworkX computation, ``ratio``
+    times kg's time for the same work (between FLOOR and ``cap``); NetworkX also gets kg's pivots."""
+    if task == "rdflib_queries":
+        return query_limits(results.get("kg_queries", {}), ratio, cap)
+    if task == "nx_network":
+        kg_network = results.get("kg_network", {})
+        limits = {key: min(cap, max(FLOOR, ratio * kg_network.get(key, cap))) for key in NX_WORK}
+        return {**limits, "pivots": kg_network.get("pivots")}
+    return {}
+
+
+def run_task(task: str, path: Path, timeout: float, limits: dict[str, Any]) -> dict[str, Any]:
     """One task in a fresh process; a task stopped at its time limit keeps what it had reported."""
     command = [sys.executable, __file__, "--task", task, str(path), "--limits", json.dumps(limits)]
     # Its own session, so that stopping it also stops the queries it forked.
@@ -290,7 +382,7 @@ def run_task(task: str, path: Path, timeout: float, limits: dict[str, float]) ->
 # ---------------------------------------------------------------- report
 
 
-PLAIN = ("rdflib_load", "pyshacl", "rdflib_queries")  # the plain stack's tasks; the others are kg's
+PLAIN = ("rdflib_load", "pyshacl", "rdflib_queries", "nx_network")  # the plain stack's; the others are kg's
 
 
 def _s(result: dict[str, Any], key: str = "seconds") -> str:
@@ -321,22 +413,28 @@ def _mb(result: dict[str, Any]) -> str:
     return "not run" if result.get("skipped") else "–"
 
 
-def _query(result: dict[str, Any], name: str) -> dict[str, Any]:
-    """One query's figure as a result: its seconds, the limit it passed, or not reached."""
+def _figure(result: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """One figure of a task as a result of its own: its seconds, the limit it passed, or not
+    reached; ``keys`` lead to it (``"queries", name`` for a query's time)."""
     if result.get("skipped"):
         return result
-    value = result.get("queries", {}).get(name)
+    value: Any = result
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
     if isinstance(value, dict):
         return {"timeout": value["limit"]}
     return {"seconds": value} if value is not None else {"error": "not reached"}
 
 
 def table(size: int, r: dict[str, dict[str, Any]]) -> str:
-    kg_q, rd_q, net = r["kg_queries"], r["rdflib_queries"], r["kg_network"]
+    """One size's figures, each beside the plain stack's for the same work."""
+    kg_q, rd_q, net, nx_net, build = (
+        r[task] for task in ("kg_queries", "rdflib_queries", "kg_network", "nx_network", "kg_build")
+    )
     lines = [
         f"### {size:,} case studies — {r['kg_load'].get('triples', 0):,} statements",
         "",
-        "| work | kg (Oxigraph) | plain stack | plain / kg |",
+        "| work | kg | plain stack | plain / kg |",
         "|---|---|---|---|",
         f"| load | {_s(r['kg_load'])} | rdflib parse {_s(r['rdflib_load'])} | "
         f"{_ratio(r['rdflib_load'], r['kg_load'])} |",
@@ -346,18 +444,48 @@ def table(size: int, r: dict[str, dict[str, Any]]) -> str:
         f"| validation | {_s(r['kg_validate'])} | pySHACL whole graph {_s(r['pyshacl'])} | "
         f"{_ratio(r['pyshacl'], r['kg_validate'])} |",
         f"| peak memory, validation | {_mb(r['kg_validate'])} | {_mb(r['pyshacl'])} | |",
+        f"| export, all five dumps | {_s(r['kg_export'])} | | |",
+        f"| peak memory, export | {_mb(r['kg_export'])} | | |",
     ]
     for name in kg_q.get("queries", {}):
-        fast, slow = _query(kg_q, name), _query(rd_q, name)
+        fast, slow = _figure(kg_q, "queries", name), _figure(rd_q, "queries", name)
         rows = kg_q.get("rows", {}).get(name, 0)
         lines.append(f"| query `{name}` ({rows:,} rows) | {_s(fast)} | {_s(slow)} | {_ratio(slow, fast)} |")
     lines.append(f"| peak memory, queries | {_mb(kg_q)} | | |")
+    pivots = net.get("pivots")
+    how = "exact" if pivots is None else f"{pivots} pivots, error bound {net.get('error_bound')}"
+    actors = f"{net.get('actors', 0):,} actors and {net.get('ties', 0):,} ties"
+    lines.append(f"| network projection | {_s(net, 'projection')} | | |")
     for key, title in (
-        ("projection", "network projection"),
-        ("betweenness", "betweenness"),
-        ("diagrams", "diagrams"),
+        ("betweenness", f"betweenness, {actors} ({how})"),
+        ("modularity", "communities, greedy modularity"),
     ):
-        lines.append(f"| {title} | {_s(net, key)} | | |")
+        ours, plain = _figure(net, key), _figure(nx_net, key)
+        lines.append(f"| {title} | igraph {_s(ours)} | NetworkX {_s(plain)} | {_ratio(plain, ours)} |")
+    lines += [
+        f"| projection + `kg analyze brokers` + `kg analyze communities` | {_s(net)} | | |",
+        f"| peak memory, network | {_mb(net)} | | |",
+        f"| `kg build` (diagrams and pages included) | {_s(build)} | | |",
+        f"| peak memory, `kg build` (its process and workers) | {_mb(build)} | | |",
+    ]
+    steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in build.get("steps", {}).items())
+    pages, read = r["kg_queries"], r["kg_pages"]
+    lines += [
+        "",
+        f"`kg build`, step by step (JSON-LD and diagrams run beside the other steps): {steps or '–'}.",
+        "",
+        f"First page of {PAGE} rows of each saved query: evaluated, and read from the answers the build kept "
+        f"(after checking, in {_s(read, 'checked')}, that the build was made from the same files; each page "
+        "read is compared with the page evaluated).",
+        "",
+        "| query | whole answer | first page, evaluated | first page, from the build |",
+        "|---|---|---|---|",
+    ]
+    for name in pages.get("pages", {}):
+        lines.append(
+            f"| `{name}` | {_s(_figure(kg_q, 'queries', name))} | {_s(_figure(pages, 'pages', name))} | "
+            f"{_s(_figure(read, 'pages', name))} |"
+        )
     return "\n".join(lines)
 
 
@@ -391,17 +519,19 @@ def main(argv: list[str] | None = None) -> None:
         help="largest size the plain stack runs at (rdflib would need about 30 GB at 100,000 cases)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--endpoint-seconds", type=float, default=60, help="seconds of load per endpoint run")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--task", nargs=2, metavar=("TASK", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.task:
         _watch_memory()
         name, path = args.task
-        extra = (args.limits,) if name == "rdflib_queries" else ()
+        extra = (args.limits,) if name in ("rdflib_queries", "nx_network") else ()
         print(json.dumps(TASKS[name](path, *extra)))
         return
 
     sys.path.insert(0, str(HERE))
+    import endpoint
     from commands import RUNS, markdown, measure  # bench/commands.py; exits now if `kg` is not installed
 
     sections, curve = [], []
@@ -427,16 +557,17 @@ def main(argv: list[str] | None = None) -> None:
                 if plain and size > args.plain_up_to:
                     results[task] = {"skipped": True}
                     continue
-                limits = query_limits(results.get("kg_queries", {}), args.ratio, args.query_limit)
+                limits = task_limits(task, results, args.ratio, args.query_limit)
                 limit = args.kg_timeout if not plain else args.timeout
-                if task == "rdflib_queries":  # loading, then each query's own limit
-                    limit += sum(limits.values())
+                # loading, then each query's or computation's own limit
+                limit += sum(v for k, v in limits.items() if k != "pivots")
                 results[task] = run_task(task, path, limit, limits)
                 print(f"{size:>7} {task:<16} {json.dumps(results[task])[:150]}", flush=True)
             sections.append(table(size, results))
             print(sections[-1], flush=True)
             curve.append((size, results))
             path.unlink()
+            shutil.rmtree(_site(path), ignore_errors=True)
     lines = [
         "# Benchmark results",
         "",
@@ -457,18 +588,27 @@ def main(argv: list[str] | None = None) -> None:
         "## Growth with the number of case studies",
         "",
         "| cases | statements | kg load | Oxigraph bulk load | kg validation | kg export (all dumps) "
-        "| peak memory (validation) | peak memory (queries) | peak memory (export) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| `kg build` | peak memory (validation) | peak memory (queries) | peak memory (export) "
+        "| peak memory (`kg build`) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, r in curve:
         lines.append(
             f"| {size:,} | {r['kg_load'].get('triples', 0):,} | {_s(r['kg_load'])} | {_s(r['ox_bulk'])} | "
-            f"{_s(r['kg_validate'])} | {_s(r['kg_export'])} | {_mb(r['kg_validate'])} | "
-            f"{_mb(r['kg_queries'])} | {_mb(r['kg_export'])} |"
+            f"{_s(r['kg_validate'])} | {_s(r['kg_export'])} | {_s(r['kg_build'])} | "
+            + " | ".join(_mb(r[task]) for task in ("kg_validate", "kg_queries", "kg_export", "kg_build"))
+            + " |"
         )
     lines += ["", "## Side by side", "", *("\n\n".join(sections).splitlines()), ""]
     lines += ["## On the shipped data", "", f"Process start included; medians of {RUNS} runs.", ""]
     lines += [markdown(measure()), ""]
+    lines += ["## Endpoint: `kg serve` beside `oxigraph serve-read-only`, the shipped graph", ""]
+    clients = 8
+    lines += [
+        endpoint.markdown(
+            endpoint.compare(clients, args.endpoint_seconds, 18250), clients, args.endpoint_seconds
+        )
+    ]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 
