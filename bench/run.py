@@ -2,13 +2,16 @@
 
 For each size the same N-Quads file is measured in separate processes (so that peak memory is each
 task's own): kg load vs rdflib's Memory store parse, with Oxigraph's own bulk load as the reference;
-kg validation vs pySHACL on the whole graph; every saved query on Oxigraph vs rdflib's SPARQL
-engine; network projection + betweenness; diagram generation. Then `kg build` and `kg query` on the
-shipped data (bench/commands.py). Writes bench/RESULTS.md. Above ``--plain-up-to`` case studies
-(10,000 by default) the plain stack would need more memory than the machine has, so only kg runs
-there, for the growth curve.
+kg validation vs pySHACL on the whole graph; the five dumps; every saved query on Oxigraph vs
+rdflib's SPARQL engine, and its first page evaluated; betweenness and communities in igraph (as
+`kg analyze` computes them) vs plain NetworkX on the same actor network; `kg build` with its steps
+and peak memory; the first pages read from that build's answers. Then `kg build` and `kg query` on
+the shipped data (bench/commands.py) and `kg serve` beside `oxigraph serve-read-only`
+(bench/endpoint.py). Writes bench/RESULTS.md. Above ``--plain-up-to`` case studies (10,000 by
+default) the plain stack would need more memory than the machine has, so only kg runs there, for
+the growth curve.
 
-    python bench/run.py --sizes 1000 10000 --timeout 1200
+    python bench/run.py --sizes 1000 10000 30000 --kg-timeout 1800
 """
 
 from __future__ import annotations
