@@ -34,8 +34,6 @@ from kg.resources import package_file
 from kg.validate import curator_checks, validate
 
 if TYPE_CHECKING:
-    import rdflib
-
     from kg.network import Published
 
 T = TypeVar("T")
@@ -141,33 +139,17 @@ def write_query_answers(graph: KnowledgeGraph, out: Output, reporter: Reporter =
         out.add("Saved queries", f"{saved.summary} ({rows} rows)", folder / f"{saved.name}.csv")
 
 
-def ontology_page(ontology: rdflib.Graph, path: Path) -> None:
-    """pyLODE's HTML page of the ontology."""
+def write_ontology_docs(graph: KnowledgeGraph, out: Output) -> None:
     import logging
 
     from pylode import OntPub
 
     logging.getLogger().setLevel(logging.WARNING)  # pyLODE turns the root logger up at import
-    OntPub(ontology=ontology).make_html(destination=path)
-
-
-class BackgroundOntologyDocs(Beside[None]):
-    """The ontology's documentation, written by pyLODE in a worker while the build validates.
-
-    About a second of one core, a third of a cold build of the shipped graph, and it needs only the
-    ontology (handed to the worker as an rdflib graph, its prefixes with it).
-    """
-
-    def __init__(self, graph: KnowledgeGraph, out: Output) -> None:
-        folder = out.folder / "ontology"
-        folder.mkdir()
-        self.path, self.out = folder / "index.html", out
-        ontology = graph.to_rdflib("ontology")
-        super().__init__(1, lambda workers: workers.submit(ontology_page, ontology, self.path).result())
-
-    def finish(self) -> None:
-        self.wait()
-        self.out.add("Model", "Ontology documentation", self.path)
+    folder = out.folder / "ontology"
+    folder.mkdir()
+    path = folder / "index.html"
+    OntPub(ontology=graph.to_rdflib("ontology")).make_html(destination=path)
+    out.add("Model", "Ontology documentation", path)
 
 
 def write_gap_map(graph: KnowledgeGraph, out: Output) -> None:
@@ -316,7 +298,6 @@ def build(
             step(title, action)
 
     diagrams: BackgroundDiagrams | None = None
-    documentation: BackgroundOntologyDocs | None = None
     jsonld: BackgroundJsonLd | None = None
     try:
         graph = step("load", lambda: load(extra))
@@ -325,8 +306,6 @@ def build(
         keys["diagrams"] = keys["data"] + (" with images" if images else "")
         if not unchanged("diagrams", "network"):
             diagrams = BackgroundDiagrams(graph, out, target, images)  # drawn beside the next steps
-        if not unchanged("model", "ontology"):
-            documentation = BackgroundOntologyDocs(graph, out)
         if unchanged("data", "validation.txt"):
             # The last build passed validation with exactly these inputs.
             shutil.copy2(target / "validation.txt", out.folder / "validation.txt")
@@ -347,11 +326,7 @@ def build(
             jsonld = cast(BackgroundJsonLd, step("dumps", lambda: write_dumps(graph, out)))
         reusable("saved queries", "data", "queries", lambda: write_query_answers(graph, out, reporter))
         reusable("gap map", "data", "gapmap", lambda: write_gap_map(graph, out))
-        if documentation is None:
-            reuse("ontology documentation", "ontology")
-        else:
-            with reporter.step("ontology documentation", since=documentation.started):
-                documentation.finish()
+        reusable("ontology documentation", "model", "ontology", lambda: write_ontology_docs(graph, out))
         if jsonld is not None:
             with reporter.step("JSON-LD dump", since=jsonld.started):
                 jsonld.wait()
@@ -372,7 +347,7 @@ def build(
         (out.folder / OWNER).unlink()
         _swap(out.folder, target)
     except BaseException:
-        for background in (diagrams, documentation, jsonld):
+        for background in (diagrams, jsonld):
             if background is not None:
                 background.cancel()
         shutil.rmtree(out.folder, ignore_errors=True)

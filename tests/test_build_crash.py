@@ -73,7 +73,7 @@ def test_a_failed_build_stops_its_background_workers_at_once(tmp_path: Path, mon
 
     monkeypatch.setattr(export, "PARALLEL_JSONLD", 0)  # JSON-LD by worker processes, as for a large graph
     before = descendants(os.getpid())
-    expected = 2 + (os.cpu_count() or 1)  # diagram and ontology page workers, a JSON-LD worker per core
+    expected = 1 + (os.cpu_count() or 1)  # one diagram worker, one JSON-LD worker per core
     worker: set[int] = set()
 
     def shared() -> set[int]:  # the fork server and its resource tracker serve every pool: they stay
@@ -90,7 +90,7 @@ def test_a_failed_build_stops_its_background_workers_at_once(tmp_path: Path, mon
     monkeypatch.setattr(building, "write_query_answers", fail)
     with pytest.raises(RuntimeError, match="the saved queries failed"):
         building.build(tmp_path / "dist", console=Console(file=io.StringIO()))
-    assert len(worker) >= expected, "the diagram, ontology page and JSON-LD workers were not all running"
+    assert len(worker) >= expected, "the diagram worker and JSON-LD workers were not all running"
     deadline = time.monotonic() + 5
     while _running(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
