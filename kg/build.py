@@ -140,15 +140,12 @@ def write_query_answers(graph: KnowledgeGraph, out: Output, reporter: Reporter =
 
 
 def write_ontology_docs(graph: KnowledgeGraph, out: Output) -> None:
-    import logging
+    from kg import ontology_docs
 
-    from pylode import OntPub
-
-    logging.getLogger().setLevel(logging.WARNING)  # pyLODE turns the root logger up at import
     folder = out.folder / "ontology"
     folder.mkdir()
     path = folder / "index.html"
-    OntPub(ontology=graph.to_rdflib("ontology")).make_html(destination=path)
+    ontology_docs.write(graph, path)
     out.add("Model", "Ontology documentation", path)
 
 
@@ -175,6 +172,7 @@ class BackgroundDiagrams(Beside["Published"]):
         self.folder = out.folder / "network"
 
         def draw(workers: Executor) -> Published:
+            workers.submit(diagrams.prepare)  # the worker starts and imports while the network is projected
             network, limit = project(graph), diagrams.EGO_DIAGRAM_LIMIT
             return workers.submit(
                 write_network, network, self.folder, previous / "network", images, limit

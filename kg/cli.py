@@ -7,7 +7,10 @@ input, 3 for a remote store that failed; never a traceback.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -417,5 +420,32 @@ def export(fmt: str, output: Path | None, data: tuple[Path, ...]) -> None:
     write_output(run_export(load(data), fmt), output)
 
 
+def run() -> None:
+    """The ``kg`` program: :func:`main`, then an exit that leaves freeing memory to the system.
+
+    Once the command is done and every exit handler has run (workers stopped, temporary folders
+    removed, threads joined), the interpreter would still free each object it made, one by one:
+    at the end of a cold build of the shipped graph, a third of a second for nothing. The process
+    ends there instead, with the command's exit code, as mypy's command line does.
+    """
+    code = 1  # an exception other than SystemExit: Python prints it, the exit code is 1
+
+    def end() -> None:  # registered first, so it runs after every other exit handler
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing to write to
+                stream.flush()
+        os._exit(code)
+
+    atexit.register(end)
+    try:
+        main()
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+        raise
+    except KeyboardInterrupt:
+        code = 130  # as a shell reports a command stopped by Ctrl-C
+        raise
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -147,8 +147,9 @@ class CanonicalDump:
     def write(self, fmt: str, output: BinaryIO, pool: Executor | None = None) -> None:
         """Write the dump in one of :data:`FORMATS` to a binary stream.
 
-        ``pool`` lends worker processes for JSON-LD (the caller may then stop them); without it, a
-        dump large enough to need them makes its own.
+        ``pool`` lends worker processes for JSON-LD (the caller may then stop them), which then do
+        all of its work, however small: the caller's own process is left free for its next steps.
+        Without it, a dump large enough to need workers makes its own.
         """
         if fmt not in FORMATS:
             raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -183,14 +184,16 @@ class CanonicalDump:
         workers = os.cpu_count() or 1
         separator = b"\n  "
         with contextlib.ExitStack() as stack:
-            if statements < PARALLEL_JSONLD or workers < 2:
+            small = statements < PARALLEL_JSONLD or workers < 2
+            if small and pool is None:
                 pieces: Iterable[list[bytes]] = [_jsonld_nodes(graphs)]
             else:
                 if pool is None:
                     from kg.processes import process_pool
 
                     pool = stack.enter_context(process_pool(workers))
-                size = min(statements // (4 * workers) + 1, JSONLD_SLICE)
+                # A small dataset is one piece of work, so that only one worker starts.
+                size = statements + 1 if small else min(statements // (4 * workers) + 1, JSONLD_SLICE)
                 pieces = pool.map(_jsonld_nodes, _slices(graphs, size))
             for piece in pieces:
                 for node in piece:

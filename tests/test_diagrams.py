@@ -325,3 +325,21 @@ def test_images_are_drawn_when_asked_and_only_for_changed_diagrams(tmp_path: Pat
     redrawn = {name for name in images if again[name][0] != images[name][0]}
     assert redrawn == {"overview.png", "overview.svg"}
     assert all(again[name][1] == data for name, (_, data) in images.items())  # drawn again, the same
+
+
+def test_spreading_leaves_no_two_boxes_overlapping_and_the_pinned_node_in_place() -> None:
+    """Thirty labels piled within a few pixels end up side by side, none over another, and the ego's
+    centre does not move."""
+    from itertools import combinations
+
+    from kg.network.spacing import spread
+
+    piled = {f"n{i:02}": (float(i % 3), float(i // 10)) for i in range(30)}
+    sizes = {node: (60.0 + 5 * (i % 7), 40.0) for i, node in enumerate(piled)}
+    placed = spread(piled, sizes, pinned="n04")
+    assert placed["n04"] == piled["n04"]
+    for a, b in combinations(placed, 2):
+        (ax, ay), (bx, by) = placed[a], placed[b]
+        apart_x = abs(ax - bx) - (sizes[a][0] + sizes[b][0]) / 2
+        apart_y = abs(ay - by) - (sizes[a][1] + sizes[b][1]) / 2
+        assert max(apart_x, apart_y) > 0, (a, b)

@@ -281,3 +281,51 @@ def test_context_compacts_and_round_trips() -> None:
     assert '"implementer"' in text and "population:urban-refugees" in text
     back = rdflib.Graph().parse(data=text, format="json-ld")
     assert isomorphic(back, data)
+
+
+# ---------------------------------------------------------------- the documentation page
+
+
+def test_shipped_documentation_page_documents_the_ontology_as_it_is() -> None:
+    """The committed page (copied into builds) was made from today's ontology file, and lists each
+    of its classes and properties by IRI. Regenerate with ``python -m kg.ontology_docs``."""
+    from kg import ontology_docs
+    from kg.load import load
+
+    page = ontology_docs.shipped_page()
+    assert ontology_docs.is_current(page, load(workspace=None)), "run python -m kg.ontology_docs"
+    html = page.read_text(encoding="utf-8")
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    terms = {s for kind in kinds for s in ontology().subjects(RDF.type, kind) if str(s).startswith(str(RA))}
+    assert len(terms) > 20
+    assert [str(t) for t in sorted(terms) if str(t) not in html] == []
+
+
+def test_a_revised_ontology_gets_its_own_page_and_the_shipped_one_is_copied(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from kg import ontology_docs
+    from kg.load import GRAPH, KnowledgeGraph, LoadedFile, load, read_file
+
+    shipped = load(workspace=None)
+    copied = tmp_path / "copied.html"
+    ontology_docs.write(shipped, copied)
+    assert copied.read_bytes() == ontology_docs.shipped_page().read_bytes()
+
+    revised = tmp_path / "refugee-access.ttl"
+    added = "https://w3id.org/refugee-access/def#TrialOnlyClass"
+    revised.write_text(
+        (ONTOLOGY / "refugee-access.ttl").read_text(encoding="utf-8")
+        + f'\n<{added}> a owl:Class ; rdfs:label "Trial-only class"@en ;\n'
+        + f"  rdfs:isDefinedBy <{ONTOLOGY_IRI}> .\n",
+        encoding="utf-8",
+    )
+    store = ox.Store()
+    file = LoadedFile(revised, "ontology", GRAPH + "ontology/refugee-access")
+    read_file(store, file)
+    made = tmp_path / "made.html"
+    ontology_docs.write(KnowledgeGraph(store, [file]), made)
+    html = made.read_text(encoding="utf-8")
+    assert added in html and "Trial-only class" in html  # pyLODE ran on the revised file
+    assert ontology_docs.is_current(made, KnowledgeGraph(store, [file]))
+    assert not ontology_docs.is_current(ontology_docs.shipped_page(), KnowledgeGraph(store, [file]))

@@ -242,6 +242,16 @@ def vis_script() -> str:
     return package_file("network", "assets", "vis-network.min.js").read_text(encoding="utf-8")
 
 
+def prepare() -> None:
+    """Import what drawing needs and read the page's parts: a build's diagram worker does this while
+    the network is still being projected, on the core that validation leaves free."""
+    import networkx  # noqa: F401  (the network arrives as a NetworkX graph)
+    import pyvis.network  # noqa: F401  (pyvis imports IPython: half a second)
+
+    _template()
+    vis_script()
+
+
 def _json_for_script(value: object) -> str:
     """JSON that cannot close or open markup inside a <script> element."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
