@@ -83,30 +83,43 @@ class Beside(Generic[T]):
     The workers run at a lower priority (kg.processes.process_pool), so the build's own steps, which
     it waits for, keep their core. :meth:`cancel` kills the workers at once (the build failed and
     nothing they would write is kept); :meth:`wait` returns the work's result or raises its error.
+    The thread is a daemon: a build stopped by an error or Ctrl-C ends at once rather than after
+    what the thread cannot leave half-way (projecting the network at 10⁴ case studies: 14 s).
     """
 
     def __init__(self, workers: int, work: Callable[[Executor], T]) -> None:
-        from concurrent.futures import ThreadPoolExecutor
+        import threading
+        from concurrent.futures import Future
 
         from kg.processes import process_pool
 
         self.started = time.perf_counter()
         self._workers = process_pool(workers, background=True)  # each started when first given work
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="kg-build-beside")
-        self._future = self._thread.submit(work, self._workers)
+        self._future: Future[T] = Future()
+        self._cancelled = False
+        threading.Thread(target=self._run, args=(work,), name="kg-build-beside", daemon=True).start()
+
+    def _run(self, work: Callable[[Executor], T]) -> None:
+        self._future.set_running_or_notify_cancel()
+        try:
+            result = work(self._workers)
+        except BaseException as err:  # handed to wait(); after cancel(), nobody waits for it
+            if not self._cancelled:
+                self._future.set_exception(err)
+        else:
+            self._future.set_result(result)
 
     def cancel(self) -> None:
         from kg.processes import kill
 
+        self._cancelled = True
         kill(self._workers)
-        self._thread.shutdown(wait=False, cancel_futures=True)
 
     def wait(self) -> T:
         try:
             return self._future.result()
         finally:
             self._workers.shutdown(cancel_futures=True)
-            self._thread.shutdown()
 
 
 class BackgroundJsonLd(Beside[None]):

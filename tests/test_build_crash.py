@@ -96,3 +96,29 @@ def test_a_failed_build_stops_its_background_workers_at_once(tmp_path: Path, mon
         time.sleep(0.05)
     assert _running(worker) == set()
     assert list(tmp_path.iterdir()) == []  # no output, no scratch folder
+
+
+def test_a_failed_build_ends_without_waiting_for_the_network_to_be_projected(tmp_path: Path) -> None:
+    """Validation fails while the network is still being projected (made to take two minutes here,
+    as projecting a large graph takes its time): the build reports the violation and ends at once."""
+    from tests.conftest import FIXTURES
+
+    script = tmp_path / "slow_projection.py"
+    arguments = ["kg", "build", "--out", str(tmp_path / "dist"), "-q"]
+    arguments += ["--data", str(FIXTURES / "core" / "incomplete-intervention.ttl")]
+    script.write_text(
+        "import sys, time\n"
+        "import kg.network.projection\n"
+        "kg.network.projection.project = lambda graph: time.sleep(120)\n"
+        'if __name__ == "__main__":\n'
+        "    from kg.cli import run\n"
+        f"    sys.argv = {arguments!r}\n"
+        "    run()\n",
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    ended = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=110)
+    assert ended.returncode == 1, ended.stderr
+    assert "incomplete-intervention.ttl" in ended.stderr
+    assert time.monotonic() - started < 60
+    assert not (tmp_path / "dist").exists()
