@@ -96,23 +96,17 @@ class Beside(Generic[T]):
         self.started = time.perf_counter()
         self._workers = process_pool(workers, background=True)  # each started when first given work
         self._future: Future[T] = Future()
-        self._cancelled = False
         threading.Thread(target=self._run, args=(work,), name="kg-build-beside", daemon=True).start()
 
     def _run(self, work: Callable[[Executor], T]) -> None:
-        self._future.set_running_or_notify_cancel()
         try:
-            result = work(self._workers)
-        except BaseException as err:  # handed to wait(); after cancel(), nobody waits for it
-            if not self._cancelled:
-                self._future.set_exception(err)
-        else:
-            self._future.set_result(result)
+            self._future.set_result(work(self._workers))
+        except BaseException as err:  # handed to wait(); after cancel(), nobody asks for it
+            self._future.set_exception(err)
 
     def cancel(self) -> None:
         from kg.processes import kill
 
-        self._cancelled = True
         kill(self._workers)
 
     def wait(self) -> T:

@@ -53,12 +53,10 @@ def render(graph: KnowledgeGraph) -> str:
 def is_current(page: Path, graph: KnowledgeGraph) -> bool:
     """Whether ``page`` documents exactly the ontology files ``graph`` was loaded from."""
     try:
-        with page.open("rb") as file:
-            file.seek(max(0, page.stat().st_size - 200))
-            last = file.read().decode("utf-8", errors="replace").splitlines()[-1:]
-    except OSError:
+        text = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
-    return last == [MARK.format(digest(graph)).rstrip("\n")]
+    return text.endswith(MARK.format(digest(graph)))
 
 
 def write(graph: KnowledgeGraph, path: Path) -> None:
