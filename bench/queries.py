@@ -5,6 +5,12 @@ Run: python bench/queries.py   (every saved query on the shipped graph; each mus
      python bench/queries.py --data cases.nq --page 100   (each whole answer beside its first page of 100)
      python bench/queries.py --data cases.nq --page 100 --site dist   (and the page read from the answers
                                                   of `kg build --data cases.nq --out dist`)
+     python bench/queries.py --data cases.nq --page 100 --site dist --filters   (instead, the first page
+                                                  with each parameter that only drops rows, for
+                                                  several of its values: evaluated, and read from the
+                                                  build's answer, which is checked to be the same)
+     python bench/queries.py --data cases.nq --values   (instead, listing the known values of each IRI
+                                                  parameter, as `kg query NAME --values PARAM` does)
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from pathlib import Path
 import kg
 from kg.answers import BuiltAnswers
 from kg.catalogue import catalogue
-from kg.query import run_saved
+from kg.query import known_values, run_saved
 from kg.results import Results
 
 RUNS = 5
@@ -32,7 +38,15 @@ def main() -> None:
     )
     parser.add_argument("--page", type=int, metavar="N", help="also time the first page of N rows")
     parser.add_argument("--site", type=Path, help="with --page: also read it from this build's answers")
+    parser.add_argument(
+        "--filters", action="store_true", help="with --site: time the pages of parameters that only drop rows"
+    )
+    parser.add_argument(
+        "--values", action="store_true", help="time the listing of each parameter's known values"
+    )
     args = parser.parse_args()
+    if args.filters and not (args.site and args.page):
+        parser.error("--filters needs --page and --site")
     graph = kg.load(args.data)
     built = None
     if args.site:
@@ -43,6 +57,17 @@ def main() -> None:
         checked = time.perf_counter() - started
         print(f"answers of {args.site} checked against the loaded files in {checked:.2f} s")
     run_saved(graph, "source-documents")  # warm up imports and caches once
+    if args.values:
+        names = sorted({p.name for q in catalogue().values() for p in q.parameters if p.kind == "iri"})
+        for parameter in names:
+            took = median_time(lambda p=parameter: known_values(graph, p))
+            count = len(known_values(graph, parameter))
+            print(f"known values of {parameter:14s} {count:6d}  {took * 1000:8.1f} ms", flush=True)
+        return
+    if args.filters:
+        assert built is not None
+        filtered_pages(graph, built, args.names or list(catalogue()), args.page)
+        return
     medians: dict[str, float] = {}
     pages: dict[str, float] = {}
     read: dict[str, float] = {}
@@ -70,6 +95,38 @@ def main() -> None:
                 f"{len(times)} queries, {len(graph)} statements; slowest median, {label}: {slowest} "
                 f"{times[slowest] * 1000:.1f} ms"
             )
+
+
+def filtered_pages(graph: kg.KnowledgeGraph, built: BuiltAnswers, names: list[str], size: int) -> None:
+    """For each parameter that only drops rows: its first page with each of a few values (every
+    choice, or the first, middle and last known value), evaluated once and read from the build
+    (median); the row with the slowest read is printed, with how many rows that page has."""
+    slowest: list[float] = []
+    for name in names:
+        query = catalogue()[name]
+        for parameter in query.parameters:
+            if parameter.variable not in query.row_filters:
+                continue
+            known = [str(row["value"].value) for row in known_values(graph, parameter.name).rows]
+            values = parameter.choices or tuple(dict.fromkeys(known[i] for i in (0, len(known) // 2, -1)))
+            worst = (0.0, 0.0, 0, "")
+            for value in values:
+                given = {parameter.name: value}
+                started = time.perf_counter()
+                evaluated = run_saved(graph, name, given, limit=size)
+                took = time.perf_counter() - started
+                page = run_saved(graph, name, given, limit=size, built=built)
+                assert (page.rows, page.more) == (evaluated.rows, evaluated.more), (name, given)
+                read = median_time(lambda n=name, g=given: run_saved(graph, n, g, limit=size, built=built))
+                worst = max(worst, (read, took, len(page), value))
+            read, took, rows, value = worst
+            slowest.append(read)
+            print(
+                f"{name:52s} {parameter.name:12s} {len(values)} values; slowest read {read * 1000:7.1f} ms "
+                f"({rows:3d} rows, {value.rsplit('/', 1)[-1][:24]}), evaluated {took * 1000:8.1f} ms",
+                flush=True,
+            )
+    print(f"{len(slowest)} parameters, {len(graph)} statements; slowest read {max(slowest) * 1000:.1f} ms")
 
 
 def median_time(action: Callable[[], Results]) -> float:

@@ -5,25 +5,120 @@ its ORDER BY (on labels found by OPTIONAL look-ups) needs the whole answer befor
 is known, and evaluating that answer is the cost. A build answers every saved query with its
 default parameters anyway, and writes each answer as SPARQL TSV, one row per line. For a graph
 loaded from the very files (and code and queries) that build read, a page of such an answer is
-read from its lines instead of evaluating the query again. Other parameters are evaluated.
+read from its lines instead of evaluating the query again.
+
+An optional parameter that only drops rows (``claimStatus=stated``, a country, a role: see
+kg.sparql_text.row_filters) is answered from the same lines: the query's own FILTER is asked of
+each distinct set of values the rows give its columns, a block of rows at a time, until the page
+and one row more are found. Other parameters (another language, another required value) are
+evaluated.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from kg.build_record import fingerprint, last_build
+from kg.catalogue import SavedQuery
+from kg.errors import ParameterError
+from kg.namespaces import Term
 from kg.results import Results
+from kg.sparql_text import RowFilter, prologue, term_text
 
 if TYPE_CHECKING:
     from kg.load import KnowledgeGraph
+    from kg.query import Engine
 
 #: The format each answer is kept in for paging: one row per line (line breaks in literals are escaped).
 SUFFIX = "tsv"
+#: Rows read before their filter is asked: a first page of most filters is found in one block.
+BLOCK = 2048
+#: The variable that numbers each set of column values in the filter's question.
+_KEY = "__row"
+
+
+class _Unusable(Exception):
+    """The kept answer cannot be narrowed (a blank node in a filtered column): evaluate instead."""
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """The row filters of the optional parameters a call gives beyond the query's defaults."""
+
+    engine: Engine
+    query: SavedQuery
+    filters: tuple[RowFilter, ...]
+    bindings: Mapping[str, Term]
+
+    @classmethod
+    def between(
+        cls, engine: Engine, query: SavedQuery, bindings: Mapping[str, Term], defaults: Mapping[str, Term]
+    ) -> Narrowing | None:
+        """How the answer with ``bindings`` follows from the one with ``defaults``; None if it does not
+        (another language, a required value changed, a parameter that is more than a filter)."""
+        changed = sorted(v for v in bindings.keys() | defaults.keys() if bindings.get(v) != defaults.get(v))
+        if any(v in defaults or v not in query.row_filters for v in changed):
+            return None
+        return cls(
+            engine, query, tuple(query.row_filters[v] for v in changed), {v: bindings[v] for v in changed}
+        )
+
+    def rows(self, header: bytes, lines: Iterable[bytes]) -> Iterator[bytes]:
+        """The lines whose values pass every filter, in their order, read a block at a time."""
+        names = header.rstrip(b"\r\n").decode().split("\t")
+        columns = sorted({c for f in self.filters for c in f.columns})
+        if any(f"?{c}" not in names for c in columns):
+            raise _Unusable
+        at = [names.index(f"?{c}") for c in columns]
+        passed: dict[tuple[bytes, ...], bool] = {}
+        lines = iter(lines)
+        while block := list(itertools.islice(lines, BLOCK)):
+            keys = [tuple(line.rstrip(b"\r\n").split(b"\t")[i] for i in at) for line in block]
+            unknown = list(dict.fromkeys(k for k in keys if k not in passed))
+            if unknown:
+                passing = self._passing(columns, unknown)
+                passed.update((key, n in passing) for n, key in enumerate(unknown))
+            yield from (line for line, key in zip(block, keys, strict=True) if passed[key])
+
+    def _passing(self, columns: list[str], keys: list[tuple[bytes, ...]]) -> set[int]:
+        """Which sets of column values (by position) pass the filters, asked of the engine in one query."""
+        table = (
+            b"\t".join(f"?{c}".encode() for c in columns)
+            + b"\n"
+            + b"".join(b"\t".join(k) + b"\n" for k in keys)
+        )
+        rows = []
+        for n, solution in enumerate(
+            cast(ox.QuerySolutions, ox.parse_query_results(table, format=ox.QueryResultsFormat.TSV))
+        ):
+            cells = [str(n)]
+            for column in columns:
+                term = solution[column]
+                if term is None:
+                    cells.append("UNDEF")
+                elif isinstance(term, ox.BlankNode):
+                    raise _Unusable
+                else:
+                    try:
+                        cells.append(term_text(column, term))
+                    except ParameterError:
+                        raise _Unusable from None
+            rows.append(f"({' '.join(cells)})")
+        variables = " ".join(f"?{v}" for v in (_KEY, *columns))
+        filters = "\n".join(f.text for f in self.filters)
+        sparql = (
+            f"{prologue(self.query.text)}SELECT ?{_KEY} WHERE {{\n"
+            f"VALUES ({variables}) {{\n{chr(10).join(rows)}\n}}\n{filters}\n}}"
+        )
+        return {
+            int(cast(ox.Literal, row[_KEY]).value) for row in self.engine.select(sparql, self.bindings).rows
+        }
 
 
 class BuiltAnswers:
@@ -43,18 +138,27 @@ class BuiltAnswers:
             return None
         return cls(site / "queries")
 
-    def read(self, name: str, limit: int | None = None, offset: int = 0) -> Results | None:
+    def read(
+        self, name: str, limit: int | None = None, offset: int = 0, narrowing: Narrowing | None = None
+    ) -> Results | None:
         """Rows ``offset`` to ``offset + limit`` of saved query ``name``'s answer (all from ``offset``
-        without ``limit``); ``more`` as :func:`kg.query.run_saved` gives it. None if it was not kept."""
+        without ``limit``), of the rows ``narrowing`` keeps if given; ``more`` as
+        :func:`kg.query.run_saved` gives it. None if it was not kept or cannot be narrowed."""
         try:
             file = (self.folder / f"{name}.{SUFFIX}").open("rb")
         except OSError:
             return None
         with file:
             header = file.readline()
-            for _ in itertools.islice(file, offset):
-                pass
-            lines = list(itertools.islice(file, None if limit is None else limit + 1))
+            rows: Iterator[bytes] = file
+            if narrowing is not None and narrowing.filters:
+                rows = narrowing.rows(header, file)
+            try:
+                for _ in itertools.islice(rows, offset):
+                    pass
+                lines = list(itertools.islice(rows, None if limit is None else limit + 1))
+            except _Unusable:
+                return None
         more = None if limit is None else len(lines) > limit
         text = header + b"".join(lines[:limit])
         solutions = ox.parse_query_results(text, format=ox.QueryResultsFormat.TSV)

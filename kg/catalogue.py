@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ import yaml
 
 from kg.errors import InputError, UnknownQuery
 from kg.resources import queries_dir
+from kg.sparql_text import RowFilter, row_filters
 
 _PARAM = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 DATATYPES = ("integer", "decimal", "boolean", "date", "gYear", "string")
@@ -50,6 +52,8 @@ class SavedQuery:
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     #: (store product, why its answer differs), e.g. ("virtuoso", "NOT EXISTS over a path ...")
     differs_on: tuple[tuple[str, str], ...] = ()
+    #: Optional parameters that only drop rows of the answer, by variable (kg.sparql_text.row_filters).
+    row_filters: Mapping[str, RowFilter] = field(default_factory=dict, compare=False)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -130,6 +134,7 @@ def read(path: Path) -> SavedQuery:
         tags=tuple(str(t) for t in (tags if isinstance(tags, list) else [tags])),
         parameters=_parameters(text, header),
         differs_on=tuple((str(k).lower(), str(v)) for k, v in differs.items()),
+        row_filters=row_filters(text),
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 
 from kg import entry_module
+from kg.answers import BuiltAnswers, Narrowing
 from kg.catalogue import Parameter, SavedQuery, find
 from kg.errors import ParameterError
 from kg.namespaces import XSD, Term, expand
@@ -27,8 +28,6 @@ entry_module(__name__)  # `kg.query(...)` calls query() below (see kg.EntryModul
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from kg.answers import BuiltAnswers
 
 
 class Engine(Protocol):
@@ -175,7 +174,8 @@ def run_saved(
     that many rows from ``offset`` on, in the query's own order; ``Results.more`` says whether another
     page follows, found by asking for one row more rather than by counting them all. With ``built``
     (the answers of a build of this very graph), a query asked with its default parameters is read
-    from the answer that build wrote, not evaluated again.
+    from the answer that build wrote, not evaluated again, and so is one asked with optional
+    parameters that only drop rows (kg.answers.Narrowing): that answer's rows are filtered.
 
     >>> run_saved(load(), "who-engages-mid-level-officials").to_dataframe()  # doctest: +SKIP
     """
@@ -184,8 +184,9 @@ def run_saved(
     if check is not None:
         check(query)
     bindings = bind(engine, query, params or {}, lang)
-    if built is not None and not name.endswith(".rq") and bindings == bind(engine, query, {}):
-        found = built.read(query.name, limit, offset)
+    if built is not None and not name.endswith(".rq"):
+        narrowing = Narrowing.between(engine, query, bindings, bind(engine, query, {}))
+        found = None if narrowing is None else built.read(query.name, limit, offset, narrowing)
         if found is not None:
             return found
     text = without_projected(query.text, (p.variable for p in query.parameters))

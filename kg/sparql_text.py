@@ -242,3 +242,94 @@ def page(sparql: str, limit: int, offset: int = 0) -> str:
             at = token.start
     head, values = sparql[:at].rstrip(), sparql[at:].strip()
     return f"{head} LIMIT {limit} OFFSET {offset}" + (f" {values}" if values else "")
+
+
+class RowFilter(NamedTuple):
+    """A top-level ``FILTER(!BOUND(?__param) || …)`` that reads only the answer's own columns."""
+
+    text: str  # the FILTER as written, parameter included
+    columns: tuple[str, ...]  # the projected variables it reads, in order of first use
+
+
+def row_filters(sparql: str) -> dict[str, RowFilter]:
+    """The optional parameters that only drop rows from the query's answer, each with its FILTER.
+
+    Such a parameter appears nowhere but in one ``FILTER(!BOUND(?__name) || …)`` of the WHERE
+    clause's own group, and every other variable that filter reads (within an EXISTS too) is
+    projected as a plain ``?name``. A group's filters hold for its every solution, and projection,
+    DISTINCT and ORDER BY neither change a projected value nor depend on which rows were dropped;
+    so the answer with a value given is the answer without it, less the rows whose values fail the
+    filter, in the same order. Anything less plain is left out (an expression or ``*`` in the
+    SELECT clause, solution modifiers other than ORDER BY, a filter that reads another parameter),
+    so such parameters are evaluated rather than guessed at.
+
+    >>> row_filters("SELECT ?x ?s WHERE { ?x ?p ?s FILTER(!BOUND(?__s) || ?s = ?__s) } ORDER BY ?x")
+    {'__s': RowFilter(text='FILTER(!BOUND(?__s) || ?s = ?__s)', columns=('s',))}
+    """
+    tokens = [t for t in _tokens(sparql) if not t.opaque or t.text[:1] in "<'\""]
+    words = [t.text.upper() if not t.opaque else "" for t in tokens]
+    if "SELECT" not in words:
+        return {}
+    start = words.index("SELECT")
+    opening = next((i for i in range(start, len(tokens)) if tokens[i].text == "{"), len(tokens))
+    clause = [t.text for t in tokens[start + 1 : opening] if not t.opaque]
+    if any(text in ("(", "*") for text in clause):
+        return {}
+    projected = {text[1:] for text in clause if text[:1] in "?$" and not text[1:].startswith("_")}
+    found: dict[str, RowFilter] = {}
+    uses: dict[str, int] = {}  # each variable's uses outside the SELECT clause
+    within: dict[str, int] = {}  # each parameter's uses within the filters found for it
+    depth, index = 0, opening
+    while index < len(tokens):
+        token, word = tokens[index], words[index]
+        if token.text[:1] in "?$" and not token.opaque:
+            uses[token.text[1:]] = uses.get(token.text[1:], 0) + 1
+        depth += (token.text == "{") - (token.text == "}")
+        if depth == 0 and word in ("GROUP", "HAVING", "LIMIT", "OFFSET", "VALUES"):
+            return {}
+        if depth == 1 and word == "FILTER" and index + 1 < len(tokens) and tokens[index + 1].text == "(":
+            end, level = index + 1, 0
+            while end < len(tokens):
+                level += (tokens[end].text == "(") - (tokens[end].text == ")")
+                if level == 0:
+                    break
+                end += 1
+            inside = [t.text for t in tokens[index + 1 : end + 1] if not t.opaque]
+            for name, rule in _row_filter(
+                sparql[token.start : tokens[min(end, len(tokens) - 1)].end], inside, projected
+            ).items():
+                found[name] = rule
+                within[name] = within.get(name, 0) + sum(t[1:] == name for t in inside if t[:1] in "?$")
+        index += 1
+    # The parameter is used by that one filter only, not by a pattern or a second filter.
+    return {name: rule for name, rule in found.items() if uses.get(name) == within[name]}
+
+
+def _row_filter(text: str, inside: list[str], projected: set[str]) -> dict[str, RowFilter]:
+    """``{parameter: RowFilter}`` when the tokens of ``FILTER(…)`` (from its '(') test one optional
+    parameter against projected variables only; ``{}`` otherwise."""
+    if len(inside) < 8 or [t.upper() for t in inside[:3]] != ["(", "!", "BOUND"]:
+        return {}
+    parameter = inside[4][1:]
+    if inside[3] != "(" or inside[4][:1] not in "?$" or inside[5:8] != [")", "|", "|"]:
+        return {}
+    columns: list[str] = []
+    for item in inside[8:]:
+        name = item[1:]
+        if item[:1] not in "?$" or name == parameter:
+            continue
+        if name not in projected:
+            return {}
+        if name not in columns:
+            columns.append(name)
+    if not parameter.startswith("__"):
+        return {}
+    return {parameter: RowFilter(text, tuple(columns))}
+
+
+def prologue(sparql: str) -> str:
+    """The query's BASE and PREFIX declarations (and comments): its text before the query form."""
+    for token in _tokens(sparql):
+        if not token.opaque and token.text.upper() in _FORMS:
+            return sparql[: token.start]
+    return sparql

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.answers import SUFFIX, BuiltAnswers
-from kg.catalogue import catalogue
+from kg.answers import SUFFIX, BuiltAnswers, Narrowing
+from kg.catalogue import SavedQuery, catalogue
+from kg.catalogue import read as read_query
 from kg.load import KnowledgeGraph, load
-from kg.query import run_saved
+from kg.query import bind, known_values, run_saved
 from kg.server.running import running_server
 from tests.conftest import FIXTURES, run_kg
 
@@ -27,12 +28,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def tampered(site: Path, tmp_path: Path) -> Path:
-    """A copy of the build whose source-documents answer keeps only its last row (and its header)."""
+    """A copy of the build whose source-documents answer keeps only its last row, and whose
+    strategies-by-barrier answer its last three (and their headers)."""
     copy = tmp_path / "dist"
     shutil.copytree(site, copy)
-    answer = copy / "queries" / f"source-documents.{SUFFIX}"
-    lines = answer.read_bytes().splitlines(keepends=True)
-    answer.write_bytes(lines[0] + lines[-1])
+    for name, kept in (("source-documents", 1), ("strategies-by-barrier", 3)):
+        answer = copy / "queries" / f"{name}.{SUFFIX}"
+        lines = answer.read_bytes().splitlines(keepends=True)
+        answer.write_bytes(lines[0] + b"".join(lines[-kept:]))
     return copy
 
 
@@ -51,6 +54,77 @@ def test_pages_of_a_built_answer_are_the_evaluated_pages(
         read = built.read(name, limit=size, offset=offset)
         assert read is not None
         assert (read.rows, read.variables, read.more) == (evaluated.rows, evaluated.variables, evaluated.more)
+
+
+def _narrowing(graph: KnowledgeGraph, query: SavedQuery, given: dict[str, str]) -> Narrowing:
+    narrowing = Narrowing.between(graph, query, bind(graph, query, given), bind(graph, query, {}))
+    assert narrowing is not None and narrowing.filters
+    return narrowing
+
+
+FILTERED = sorted(
+    (name, parameter.name)
+    for name, query in catalogue().items()
+    for parameter in query.parameters
+    if parameter.variable in query.row_filters
+)
+
+
+@pytest.mark.parametrize(("name", "parameter"), FILTERED)
+def test_a_row_filter_read_from_the_build_answers_as_evaluating_does(
+    shipped: KnowledgeGraph, site: Path, name: str, parameter: str
+) -> None:
+    built = BuiltAnswers.of(site, shipped)
+    assert built is not None
+    query = catalogue()[name]
+    declared = query.parameter(parameter)
+    assert declared is not None
+    values = declared.choices or tuple(
+        str(row["value"].value) for row in known_values(shipped, parameter).rows
+    )
+    assert values
+    for value in values:
+        given = {parameter: value}
+        whole = run_saved(shipped, name, given)
+        read_whole = built.read(name, narrowing=_narrowing(shipped, query, given))
+        assert read_whole is not None and read_whole.rows == whole.rows, value
+        size = max(len(whole) // 2, 1)
+        for offset in (0, size, len(whole)):
+            evaluated = run_saved(shipped, name, given, limit=size, offset=offset)
+            read = built.read(name, size, offset, _narrowing(shipped, query, given))
+            assert read is not None
+            assert (read.rows, read.more) == (evaluated.rows, evaluated.more), (value, offset)
+
+
+def test_every_claim_status_parameter_is_a_row_filter() -> None:
+    # claimStatus keeps the findings whose claimStatus column says so, in every query that has it.
+    having = [q for q in catalogue().values() if q.parameter("claimStatus") is not None]
+    assert len(having) > 10
+    assert [q.name for q in having if "__claimStatus" not in q.row_filters] == []
+    assert ("strategies-by-barrier", "country") in FILTERED and (
+        "who-works-with-whom",
+        "relation",
+    ) in FILTERED
+
+
+def test_a_row_filter_is_read_from_the_kept_rows(shipped: KnowledgeGraph, tampered: Path) -> None:
+    built = BuiltAnswers.of(tampered, shipped)
+    evaluated = run_saved(shipped, "strategies-by-barrier", {"claimStatus": "stated"})
+    read = run_saved(shipped, "strategies-by-barrier", {"claimStatus": "stated"}, built=built)
+    assert 0 < len(read) <= 3 < len(evaluated)
+    assert all(row in evaluated.rows for row in read.rows)
+    # Another language changes every label: evaluated, whatever else is given.
+    other = run_saved(shipped, "strategies-by-barrier", {"claimStatus": "stated"}, lang="fr", built=built)
+    assert len(other) == len(evaluated)
+
+
+def test_a_blank_node_in_a_filtered_column_is_evaluated(shipped: KnowledgeGraph, tmp_path: Path) -> None:
+    text = "SELECT ?a WHERE { VALUES ?a { 1 } FILTER(!BOUND(?__a) || ?a = ?__a) }"
+    (tmp_path / "q.rq").write_text(text, encoding="utf-8")
+    query = read_query(tmp_path / "q.rq")
+    (tmp_path / f"q.{SUFFIX}").write_bytes(b"?a\n_:b1\n")
+    narrowing = _narrowing(shipped, query, {"a": "1"})
+    assert BuiltAnswers(tmp_path).read("q", limit=5, narrowing=narrowing) is None
 
 
 def test_a_built_answer_is_read_only_with_the_default_parameters(
@@ -116,4 +190,8 @@ def test_the_server_pages_answers_from_its_site(tampered: Path) -> None:
             rows = response.read().decode().splitlines()
         with urllib.request.urlopen(f"{base}/queries/source-documents.csv?limit=10&lang=fr") as response:
             evaluated = response.read().decode().splitlines()
+        url = f"{base}/queries/strategies-by-barrier.csv?limit=10&claimStatus=stated"
+        with urllib.request.urlopen(url) as response:
+            narrowed = response.read().decode().splitlines()
     assert len(rows) == 2 and rows[1] in evaluated and len(evaluated) > 2
+    assert 1 < len(narrowed) <= 4  # the header and those of the three kept rows that are stated

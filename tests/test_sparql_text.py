@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import ParameterError
-from kg.sparql_text import page, substitute, without_projected
+from kg.sparql_text import RowFilter, page, prologue, row_filters, substitute, without_projected
 
 V = {"_x": ox.Literal("v")}
 
@@ -220,3 +220,44 @@ def test_a_query_with_its_own_limit_is_not_paged() -> None:
         page("SELECT ?a WHERE { ?a ?p ?o } LIMIT 5", 2)
     with pytest.raises(ParameterError, match="whole numbers"):
         page("SELECT ?a WHERE { ?a ?p ?o }", -1)
+
+
+def test_a_filter_on_projected_columns_narrows_the_answer() -> None:
+    query = (
+        "PREFIX ex: <urn:ex:>\nSELECT DISTINCT ?a ?s ?__s ?__c WHERE { ?a ex:p ?s\n"
+        "  FILTER(!BOUND(?__s) || ?s = STR(?__s))\n"
+        "  FILTER(!BOUND(?__c) || EXISTS { ?a ex:in ?__c }) } ORDER BY ?a"
+    )
+    found = row_filters(query)
+    assert found == {
+        "__s": RowFilter("FILTER(!BOUND(?__s) || ?s = STR(?__s))", ("s",)),
+        "__c": RowFilter("FILTER(!BOUND(?__c) || EXISTS { ?a ex:in ?__c })", ("a",)),
+    }
+    assert prologue(query) == "PREFIX ex: <urn:ex:>\n"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # the filter reads a variable the answer does not show
+        "SELECT ?a WHERE { ?a <urn:p> ?s FILTER(!BOUND(?__s) || ?s = ?__s) }",
+        # ... or another parameter
+        "SELECT ?a ?s WHERE { ?a <urn:p> ?s FILTER(!BOUND(?__s) || LANGMATCHES(?s, ?_lang)) }",
+        # the parameter is used by a pattern too
+        "SELECT ?a ?s WHERE { ?a <urn:p> ?s OPTIONAL { ?a <urn:q> ?__s } FILTER(!BOUND(?__s) || ?s = ?__s) }",
+        # the filter holds within an OPTIONAL group only
+        "SELECT ?a ?s WHERE { ?a <urn:p> ?s OPTIONAL { ?a <urn:q> ?s FILTER(!BOUND(?__s) || ?s = ?__s) } }",
+        # a required parameter: its default is a value, not an absence
+        "SELECT ?a ?s WHERE { ?a <urn:p> ?s FILTER(!BOUND(?_s) || ?s = ?_s) }",
+        # projected expressions, aggregates and solution modifiers other than ORDER BY
+        "SELECT ?a (STR(?s) AS ?t) WHERE { ?a <urn:p> ?s FILTER(!BOUND(?__s) || ?a = ?__s) }",
+        "SELECT ?a ?s WHERE { ?a <urn:p> ?s FILTER(!BOUND(?__s) || ?s = ?__s) } LIMIT 5",
+        "SELECT ?a WHERE { ?a <urn:p> ?s FILTER(!BOUND(?__s) || ?a = ?__s) } GROUP BY ?a",
+        "SELECT * WHERE { ?a <urn:p> ?s FILTER(!BOUND(?__s) || ?s = ?__s) }",
+        # a filter that is more than a test of the parameter
+        "SELECT ?a ?s WHERE { ?a <urn:p> ?s FILTER(BOUND(?__s) || ?s = ?__s) }",
+    ],
+)
+def test_a_parameter_that_is_more_than_a_row_filter_is_not_one(query: str) -> None:
+    assert _parses(query)
+    assert row_filters(query) == {}
