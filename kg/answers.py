@@ -8,10 +8,11 @@ loaded from the very files (and code and queries) that build read, a page of suc
 read from its lines instead of evaluating the query again.
 
 An optional parameter that only drops rows (``claimStatus=stated``, a country, a role: see
-kg.sparql_text.row_filters) is answered from the same lines: the query's own FILTER is asked of
-each distinct set of values the rows give its columns, a block of rows at a time, until the page
-and one row more are found. Other parameters (another language, another required value) are
-evaluated.
+kg.sparql_text.row_filters) is answered from the same lines, read until the page and one row more
+are found. Where the filter lets through the values of a column that a small query lists (a
+country's interventions, the value given) that list is asked once and each row's cell looked up
+in it; any other filter is asked, as written, of each new set of values the rows give it, a block
+of rows at a time. Other parameters (another language, another required value) are evaluated.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from kg.catalogue import SavedQuery
 from kg.errors import ParameterError
 from kg.namespaces import Term
 from kg.results import Results
-from kg.sparql_text import RowFilter, prologue, term_text
+from kg.sparql_text import Membership, RowFilter, prologue, substitute, term_text
 
 if TYPE_CHECKING:
     from kg.load import KnowledgeGraph
@@ -44,7 +45,8 @@ _KEY = "__row"
 
 
 class _Unusable(Exception):
-    """The kept answer cannot be narrowed (a blank node in a filtered column): evaluate instead."""
+    """The kept answer cannot be narrowed (a blank node among the values a filter lets through, or
+    in the values a filter is asked of): evaluate instead."""
 
 
 @dataclass(frozen=True)
@@ -70,23 +72,58 @@ class Narrowing:
         )
 
     def rows(self, header: bytes, lines: Iterable[bytes]) -> Iterator[bytes]:
-        """The lines whose values pass every filter, in their order, read a block at a time."""
+        """The lines whose values pass every filter, in their order, read a block at a time.
+
+        A filter whose test is a membership (kg.sparql_text.Membership) is the set of values it lets
+        through, asked of the store once and compared with the cells as the answer file writes them;
+        any other is asked of the engine for each new set of the values it reads.
+        """
         names = header.rstrip(b"\r\n").decode().split("\t")
-        columns = sorted({c for f in self.filters for c in f.columns})
-        if any(f"?{c}" not in names for c in columns):
+        if any(f"?{c}" not in names for f in self.filters for c in f.columns):
             raise _Unusable
-        at = [names.index(f"?{c}") for c in columns]
+        at = {c: names.index(f"?{c}") for f in self.filters for c in f.columns}
+        tests = [
+            [(at[m.column], m.exists, self._values(m)) for m in f.members] for f in self.filters if f.members
+        ]
+        asked = [f for f in self.filters if not f.members]
+        columns = sorted({c for f in asked for c in f.columns})
+        # Split a line only as far as the columns read (the last one also ends with the line break).
+        width = max(at.values()) + 1
+        whole = width == len(names)
+        # One value that a row must hold (claimStatus, a role, an organisation): a line without it is
+        # passed over before it is split, which is most of the file when the value is rare.
+        needle = _needle(tests)
         passed: dict[tuple[bytes, ...], bool] = {}
         lines = iter(lines)
         while block := list(itertools.islice(lines, BLOCK)):
-            keys = [tuple(line.rstrip(b"\r\n").split(b"\t")[i] for i in at) for line in block]
-            unknown = list(dict.fromkeys(k for k in keys if k not in passed))
-            if unknown:
-                passing = self._passing(columns, unknown)
-                passed.update((key, n in passing) for n, key in enumerate(unknown))
-            yield from (line for line, key in zip(block, keys, strict=True) if passed[key])
+            kept: list[tuple[bytes, list[bytes]]] = []
+            for line in block:
+                if needle is not None and needle not in line:
+                    continue
+                row = line.rstrip(b"\r\n").split(b"\t") if whole else line.split(b"\t", width)
+                if all(_lets_through(row, test) for test in tests):
+                    kept.append((line, row))
+            if asked:
+                keys = [tuple(row[at[c]] for c in columns) for _, row in kept]
+                unknown = list(dict.fromkeys(k for k in keys if k not in passed))
+                if unknown:
+                    passing = self._passing(columns, unknown, asked)
+                    passed.update((key, n in passing) for n, key in enumerate(unknown))
+                kept = [pair for pair, key in zip(kept, keys, strict=True) if passed[key]]
+            yield from (line for line, _ in kept)
 
-    def _passing(self, columns: list[str], keys: list[tuple[bytes, ...]]) -> set[int]:
+    def _values(self, member: Membership) -> set[bytes]:
+        """The cells, as the answer file writes them, that ``member`` lets through."""
+        sparql = f"{prologue(self.query.text)}SELECT DISTINCT ?{member.column} WHERE {{ {member.pattern} }}"
+        written = self.engine.select(sparql, self.bindings).serialize(SUFFIX)
+        values = {line.rstrip(b"\r") for line in written.split(b"\n")[1:] if line}
+        if any(value.startswith(b"_:") for value in values):
+            raise _Unusable  # a blank node's label is the loading's own: no file written before has it
+        return values
+
+    def _passing(
+        self, columns: list[str], keys: list[tuple[bytes, ...]], filters: list[RowFilter]
+    ) -> set[int]:
         """Which sets of column values (by position) pass the filters, asked of the engine in one query."""
         table = (
             b"\t".join(f"?{c}".encode() for c in columns)
@@ -111,14 +148,34 @@ class Narrowing:
                         raise _Unusable from None
             rows.append(f"({' '.join(cells)})")
         variables = " ".join(f"?{v}" for v in (_KEY, *columns))
-        filters = "\n".join(f.text for f in self.filters)
+        # The parameters are written into the filters alone: the table is terms already.
+        conditions = substitute("\n".join(f.text for f in filters), self.bindings)
         sparql = (
             f"{prologue(self.query.text)}SELECT ?{_KEY} WHERE {{\n"
-            f"VALUES ({variables}) {{\n{chr(10).join(rows)}\n}}\n{filters}\n}}"
+            f"VALUES ({variables}) {{\n{chr(10).join(rows)}\n}}\n{conditions}\n}}"
         )
-        return {
-            int(cast(ox.Literal, row[_KEY]).value) for row in self.engine.select(sparql, self.bindings).rows
-        }
+        return {int(cast(ox.Literal, row[_KEY]).value) for row in self.engine.select(sparql).rows}
+
+
+def _needle(tests: list[list[tuple[int, bool, set[bytes]]]]) -> bytes | None:
+    """The one cell value some filter needs every row it keeps to hold, if there is one."""
+    for test in tests:
+        values = {value for _, exists, found in test for value in found}
+        if len(values) == 1 and not any(exists for _, exists, _ in test):
+            return values.pop()
+    return None
+
+
+def _lets_through(row: list[bytes], test: list[tuple[int, bool, set[bytes]]]) -> bool:
+    """Whether one of a filter's memberships (cell index, from EXISTS, values) lets the row through.
+
+    A blank node in the row never matches: the values hold none (kg.answers.Narrowing._values), so
+    no blank node is among the ones the pattern lets through."""
+    for at, exists, values in test:
+        cell = row[at]
+        if cell in values or (not cell and exists and values):
+            return True
+    return False
 
 
 class BuiltAnswers:

@@ -244,11 +244,22 @@ def page(sparql: str, limit: int, offset: int = 0) -> str:
     return f"{head} LIMIT {limit} OFFSET {offset}" + (f" {values}" if values else "")
 
 
+class Membership(NamedTuple):
+    """One way a row passes a row filter: its ``column`` holds a value ``pattern`` gives that column."""
+
+    column: str
+    pattern: str  # a group's content that binds ?column; the parameter is written in as a term
+    exists: bool  # from EXISTS: an unbound cell passes if the pattern has a solution; from '=': it fails
+
+
 class RowFilter(NamedTuple):
     """A top-level ``FILTER(!BOUND(?__param) || …)`` that reads only the answer's own columns."""
 
     text: str  # the FILTER as written, parameter included
     columns: tuple[str, ...]  # the projected variables it reads, in order of first use
+    #: When the test after ``||`` is a disjunction of ``?column = ?__param``, ``?column = STR(?__param)``
+    #: and ``EXISTS { triples that read one column }``: each as the values it lets through. Else empty.
+    members: tuple[Membership, ...] = ()
 
 
 def row_filters(sparql: str) -> dict[str, RowFilter]:
@@ -275,14 +286,14 @@ def row_filters(sparql: str) -> dict[str, RowFilter]:
     clause = [t.text for t in tokens[start + 1 : opening] if not t.opaque]
     if any(text in ("(", "*") for text in clause):
         return {}
-    projected = {text[1:] for text in clause if text[:1] in "?$" and not text[1:].startswith("_")}
+    projected = {text[1:] for text in clause if text.startswith(("?", "$")) and not text[1:].startswith("_")}
     found: dict[str, RowFilter] = {}
     uses: dict[str, int] = {}  # each variable's uses outside the SELECT clause
     within: dict[str, int] = {}  # each parameter's uses within the filters found for it
     depth, index = 0, opening
     while index < len(tokens):
         token, word = tokens[index], words[index]
-        if token.text[:1] in "?$" and not token.opaque:
+        if token.text.startswith(("?", "$")) and not token.opaque:
             uses[token.text[1:]] = uses.get(token.text[1:], 0) + 1
         depth += (token.text == "{") - (token.text == "}")
         if depth == 0 and word in ("GROUP", "HAVING", "LIMIT", "OFFSET", "VALUES"):
@@ -294,37 +305,99 @@ def row_filters(sparql: str) -> dict[str, RowFilter]:
                 if level == 0:
                     break
                 end += 1
-            inside = [t.text for t in tokens[index + 1 : end + 1] if not t.opaque]
-            for name, rule in _row_filter(
-                sparql[token.start : tokens[min(end, len(tokens) - 1)].end], inside, projected
-            ).items():
+            inside = tokens[index + 1 : end + 1]
+            for name, rule in _row_filter(sparql, token.start, inside, projected).items():
                 found[name] = rule
-                within[name] = within.get(name, 0) + sum(t[1:] == name for t in inside if t[:1] in "?$")
+                within[name] = within.get(name, 0) + sum(t.text[1:] == name for t in inside if not t.opaque)
         index += 1
     # The parameter is used by that one filter only, not by a pattern or a second filter.
     return {name: rule for name, rule in found.items() if uses.get(name) == within[name]}
 
 
-def _row_filter(text: str, inside: list[str], projected: set[str]) -> dict[str, RowFilter]:
-    """``{parameter: RowFilter}`` when the tokens of ``FILTER(…)`` (from its '(') test one optional
-    parameter against projected variables only; ``{}`` otherwise."""
-    if len(inside) < 8 or [t.upper() for t in inside[:3]] != ["(", "!", "BOUND"]:
+def _row_filter(sparql: str, start: int, inside: list[_Token], projected: set[str]) -> dict[str, RowFilter]:
+    """``{parameter: RowFilter}`` when the FILTER at ``start`` (``inside``: its tokens from its '(')
+    tests one optional parameter against projected variables only; ``{}`` otherwise."""
+    texts = [t.text if not t.opaque else "" for t in inside]
+    if len(texts) < 8 or [t.upper() for t in texts[:3]] != ["(", "!", "BOUND"]:
         return {}
-    parameter = inside[4][1:]
-    if inside[3] != "(" or inside[4][:1] not in "?$" or inside[5:8] != [")", "|", "|"]:
+    parameter = texts[4][1:]
+    if texts[3] != "(" or not texts[4].startswith(("?", "$")) or texts[5:8] != [")", "|", "|"]:
+        return {}
+    if not parameter.startswith("__"):
         return {}
     columns: list[str] = []
-    for item in inside[8:]:
+    for item in texts[8:]:
         name = item[1:]
-        if item[:1] not in "?$" or name == parameter:
+        if not item.startswith(("?", "$")) or name == parameter:
             continue
         if name not in projected:
             return {}
         if name not in columns:
             columns.append(name)
-    if not parameter.startswith("__"):
-        return {}
-    return {parameter: RowFilter(text, tuple(columns))}
+    text = sparql[start : inside[-1].end]
+    return {parameter: RowFilter(text, tuple(columns), _members(sparql, inside[8:-1], parameter))}
+
+
+# Words that make a pattern more than triples joined: its solutions and EXISTS may then differ.
+_NOT_TRIPLES = {
+    "FILTER",
+    "OPTIONAL",
+    "MINUS",
+    "BIND",
+    "VALUES",
+    "SERVICE",
+    "GRAPH",
+    "SELECT",
+    "UNION",
+    "EXISTS",
+}
+
+
+def _members(sparql: str, test: list[_Token], parameter: str) -> tuple[Membership, ...]:
+    """The tests joined by ``||`` as memberships; () if any of them is another kind of test."""
+    parts: list[list[_Token]] = [[]]
+    depth = 0
+    for index, token in enumerate(test):
+        text = "" if token.opaque else token.text
+        depth += (text in ("(", "{")) - (text in (")", "}"))
+        if depth == 0 and text == "|" and index + 1 < len(test) and test[index + 1].text == "|":
+            parts.append([])
+        elif not (depth == 0 and text == "|" and index and test[index - 1].text == "|"):
+            parts[-1].append(token)
+    members: list[Membership] = []
+    for part in parts:
+        texts = [t.text.upper() if not t.opaque else "" for t in part]
+        variable = f"?{parameter}".upper()
+        if (
+            len(part) >= 3
+            and part[0].text.startswith(("?", "$"))
+            and texts[1:] in (["=", variable], ["=", "STR", "(", variable, ")"])
+        ):
+            value = f"?{parameter}" if len(part) == 3 else f"STR(?{parameter})"
+            members.append(Membership(part[0].text[1:], f"BIND({value} AS ?{part[0].text[1:]})", False))
+            continue
+        bound = None  # (BOUND(?column) && EXISTS { … }): a row without that column fails
+        if (
+            len(part) > 8
+            and texts[:3] == ["(", "BOUND", "("]
+            and texts[4:7] == [")", "&", "&"]
+            and texts[-1] == ")"
+        ):
+            bound, part, texts = part[3].text[1:], part[7:-1], texts[7:-1]
+        names = {t.text[1:] for t in part[2:-1] if not t.opaque and t.text.startswith(("?", "$"))} - {
+            parameter
+        }
+        if (
+            texts[:2] != ["EXISTS", "{"]
+            or texts[-1] != "}"
+            or len(names) != 1
+            or bound not in (None, *names)
+            or any(t in _NOT_TRIPLES or t in ("{", "}") for t in texts[2:-1])
+        ):
+            return ()
+        pattern = sparql[part[1].end : part[-1].start].strip()
+        members.append(Membership(names.pop(), pattern, bound is None))
+    return tuple(members)
 
 
 def prologue(sparql: str) -> str:

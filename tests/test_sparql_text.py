@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import ParameterError
-from kg.sparql_text import RowFilter, page, prologue, row_filters, substitute, without_projected
+from kg.sparql_text import Membership, RowFilter, page, prologue, row_filters, substitute, without_projected
 
 V = {"_x": ox.Literal("v")}
 
@@ -230,10 +230,40 @@ def test_a_filter_on_projected_columns_narrows_the_answer() -> None:
     )
     found = row_filters(query)
     assert found == {
-        "__s": RowFilter("FILTER(!BOUND(?__s) || ?s = STR(?__s))", ("s",)),
-        "__c": RowFilter("FILTER(!BOUND(?__c) || EXISTS { ?a ex:in ?__c })", ("a",)),
+        "__s": RowFilter(
+            "FILTER(!BOUND(?__s) || ?s = STR(?__s))",
+            ("s",),
+            (Membership("s", "BIND(STR(?__s) AS ?s)", False),),
+        ),
+        "__c": RowFilter(
+            "FILTER(!BOUND(?__c) || EXISTS { ?a ex:in ?__c })",
+            ("a",),
+            (Membership("a", "?a ex:in ?__c", True),),
+        ),
     }
     assert prologue(query) == "PREFIX ex: <urn:ex:>\n"
+
+
+@pytest.mark.parametrize(
+    ("test", "members"),
+    [
+        (
+            "?a = ?__s || ?b = ?__s",
+            (Membership("a", "BIND(?__s AS ?a)", False), Membership("b", "BIND(?__s AS ?b)", False)),
+        ),
+        ("(BOUND(?a) && EXISTS { ?a <urn:in>* ?__s })", (Membership("a", "?a <urn:in>* ?__s", False),)),
+        # tests that are not memberships: the filter is asked of the store for each row's values
+        ("!BOUND(?b) || ?a = ?__s", ()),
+        ("EXISTS { ?a <urn:in> ?b }", ()),  # two columns
+        ("EXISTS { ?a <urn:in> ?__s OPTIONAL { ?a <urn:q> ?__s } }", ()),  # more than triples
+        ("?a != ?__s", ()),
+    ],
+)
+def test_a_row_filter_says_which_values_it_lets_through(test: str, members: tuple[Membership, ...]) -> None:
+    query = f"SELECT ?a ?b WHERE {{ ?a <urn:p> ?b FILTER(!BOUND(?__s) || {test}) }}"
+    assert _parses(query)
+    found = row_filters(query)
+    assert found["__s"].members == members
 
 
 @pytest.mark.parametrize(
