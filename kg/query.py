@@ -209,7 +209,7 @@ def query(
 
     ``limit`` and ``offset`` give one page of the rows; ``frame.attrs["more"]`` then says whether
     another page follows. ``built`` (``kg.answers.BuiltAnswers.of(site, graph)``) reads answers asked
-    with default parameters from a build of this graph.
+    with default parameters, or with parameters that only drop rows, from a build of this graph.
 
     >>> import kg
     >>> kg.query("who-engages-mid-level-officials")  # doctest: +SKIP

@@ -274,10 +274,10 @@ def row_filters(sparql: str) -> dict[str, RowFilter]:
     SELECT clause, solution modifiers other than ORDER BY, a filter that reads another parameter),
     so such parameters are evaluated rather than guessed at.
 
-    >>> row_filters("SELECT ?x ?s WHERE { ?x ?p ?s FILTER(!BOUND(?__s) || ?s = ?__s) } ORDER BY ?x")
-    {'__s': RowFilter(text='FILTER(!BOUND(?__s) || ?s = ?__s)', columns=('s',))}
+    >>> row_filters("SELECT ?x ?s WHERE { ?x ?p ?s FILTER(!BOUND(?__s) || ?s = ?__s) }")["__s"].columns
+    ('s',)
     """
-    tokens = [t for t in _tokens(sparql) if not t.opaque or t.text[:1] in "<'\""]
+    tokens = _tokens(sparql)
     words = [t.text.upper() if not t.opaque else "" for t in tokens]
     if "SELECT" not in words:
         return {}
@@ -308,7 +308,9 @@ def row_filters(sparql: str) -> dict[str, RowFilter]:
             inside = tokens[index + 1 : end + 1]
             for name, rule in _row_filter(sparql, token.start, inside, projected).items():
                 found[name] = rule
-                within[name] = within.get(name, 0) + sum(t.text[1:] == name for t in inside if not t.opaque)
+                within[name] = (
+                    0 if name in within else sum(t.text[1:] == name for t in inside if not t.opaque)
+                )
         index += 1
     # The parameter is used by that one filter only, not by a pattern or a second filter.
     return {name: rule for name, rule in found.items() if uses.get(name) == within[name]}
