@@ -101,7 +101,10 @@ class Narrowing:
                 if needle is not None and needle not in line:
                     continue
                 row = line.rstrip(b"\r\n").split(b"\t") if whole else line.split(b"\t", width)
-                if all(_lets_through(row, test) for test in tests):
+                for test in tests:  # a loop rather than all(…): this runs for every line of the file
+                    if not _lets_through(row, test):
+                        break
+                else:
                     kept.append((line, row))
             if asked:
                 keys = [tuple(row[at[c]] for c in columns) for _, row in kept]
