@@ -12,12 +12,17 @@ kg.sparql_text.row_filters) is answered from the same lines, read until the page
 are found. Where the filter lets through the values of a column that a small query lists (a
 country's interventions, the value given) that list is asked once and each row's cell looked up
 in it; any other filter is asked, as written, of each new set of values the rows give it, a block
-of rows at a time. Other parameters (another language, another required value) are evaluated.
+of rows at a time.
+
+A build also keeps each answer in every other language the graph's labels have (``queries/fr/``),
+so a page asked in one of them is read the same way. Another required value, or a language no
+answer was kept in, is evaluated.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +34,7 @@ from kg.build_record import fingerprint, last_build
 from kg.catalogue import SavedQuery
 from kg.errors import ParameterError
 from kg.namespaces import Term
+from kg.resources import package_file
 from kg.results import Results
 from kg.sparql_text import Membership, RowFilter, prologue, substitute, term_text
 
@@ -42,6 +48,13 @@ SUFFIX = "tsv"
 BLOCK = 2048
 #: The variable that numbers each set of column values in the filter's question.
 _KEY = "__row"
+
+
+def label_languages(engine: Engine) -> list[str]:
+    """The lower-case tags of the languages of the graph's labels and titles, each a folder name."""
+    sparql = package_file("sparql", "label-languages.rq").read_text(encoding="utf-8")
+    tags = [str(row["language"].value) for row in engine.select(sparql).rows]
+    return [tag for tag in tags if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", tag)]
 
 
 class _Unusable(Exception):
@@ -186,6 +199,9 @@ class BuiltAnswers:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        #: The other label languages the build kept answers in, each in its own folder.
+        listed = folder.iterdir() if folder.is_dir() else iter(())
+        self.languages = frozenset(path.name for path in listed if path.is_dir())
 
     @classmethod
     def of(cls, site: Path, graph: KnowledgeGraph) -> BuiltAnswers | None:
@@ -198,14 +214,33 @@ class BuiltAnswers:
             return None
         return cls(site / "queries")
 
+    def language(self, asked: str | None, default: str | None) -> str | None:
+        """Where the answers asked with label language ``asked`` are kept: "" for the default
+        answers, a folder of :attr:`languages`, None if none were kept.
+
+        Labels are matched to a language with LANGMATCHES, which ignores case, so ``FR`` reads the
+        answers kept for ``fr``; a range the build kept no answer for (``fr-ca``, ``*``) is evaluated.
+        """
+        if asked is None or (default is not None and asked.lower() == default.lower()):
+            return ""
+        return asked.lower() if asked.lower() in self.languages else None
+
     def read(
-        self, name: str, limit: int | None = None, offset: int = 0, narrowing: Narrowing | None = None
+        self,
+        name: str,
+        limit: int | None = None,
+        offset: int = 0,
+        narrowing: Narrowing | None = None,
+        language: str = "",
     ) -> Results | None:
         """Rows ``offset`` to ``offset + limit`` of saved query ``name``'s answer (all from ``offset``
-        without ``limit``), of the rows ``narrowing`` keeps if given; ``more`` as
-        :func:`kg.query.run_saved` gives it. None if it was not kept or cannot be narrowed."""
+        without ``limit``) in kept ``language`` (see :meth:`language`), of the rows ``narrowing``
+        keeps if given; ``more`` as :func:`kg.query.run_saved` gives it. None if it was not kept or
+        cannot be narrowed."""
+        if language and language not in self.languages:
+            return None
         try:
-            file = (self.folder / f"{name}.{SUFFIX}").open("rb")
+            file = (self.folder / language / f"{name}.{SUFFIX}").open("rb")
         except OSError:
             return None
         with file:

@@ -134,16 +134,25 @@ class BackgroundJsonLd(Beside[None]):
 
 
 def write_query_answers(graph: KnowledgeGraph, out: Output, reporter: Reporter = SILENT) -> None:
+    """Each saved query's answer with its default parameters, as CSV, JSON and the TSV read a page
+    at a time (kg.answers); and as TSV in each other language the labels have, in a folder of its own."""
     folder = out.folder / "queries"
     folder.mkdir()
+    languages = answers.label_languages(graph)
     for saved in reporter.track(catalogue().values(), "answered"):
         results = run_saved(graph, saved.name)
-        for fmt in ("csv", "json", answers.SUFFIX):  # the last is read a page at a time (kg.answers)
+        for fmt in ("csv", "json", answers.SUFFIX):
             written = results.serialize(fmt)
             (folder / f"{saved.name}.{fmt}").write_bytes(written)
         # Counted as lines, one per row and one header, not as rows read into Python (a fifth of the step).
         rows = written.count(b"\n") - 1
         out.add("Saved queries", f"{saved.summary} ({rows} rows)", folder / f"{saved.name}.csv")
+        lang = saved.parameter("lang")
+        for language in languages if lang is not None else ():
+            if language != (lang.default or "").lower():
+                (folder / language).mkdir(exist_ok=True)
+                written = run_saved(graph, saved.name, lang=language).serialize(answers.SUFFIX)
+                (folder / language / f"{saved.name}.{answers.SUFFIX}").write_bytes(written)
 
 
 def write_ontology_docs(graph: KnowledgeGraph, out: Output) -> None:

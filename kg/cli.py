@@ -321,9 +321,9 @@ class QueryCommand(click.Command):
 @click.option(
     "--site",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Output folder of `kg build` from the same files: NAME with its default parameters, or with "
-    "parameters that only drop rows (claimStatus, country, role...), is read from the answer it wrote "
-    "instead of being evaluated again (fast pages of long answers).",
+    help="Output folder of `kg build` from the same files: NAME with its default parameters, in a "
+    "language the labels have, or with parameters that only drop rows (claimStatus, country, role...), "
+    "is read from the answer it wrote instead of being evaluated again (fast pages of long answers).",
 )
 @USER_OPTION
 @OUTPUT_OPTION

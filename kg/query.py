@@ -174,8 +174,9 @@ def run_saved(
     that many rows from ``offset`` on, in the query's own order; ``Results.more`` says whether another
     page follows, found by asking for one row more rather than by counting them all. With ``built``
     (the answers of a build of this very graph), a query asked with its default parameters is read
-    from the answer that build wrote, not evaluated again, and so is one asked with optional
-    parameters that only drop rows (kg.answers.Narrowing): that answer's rows are filtered.
+    from the answer that build wrote, not evaluated again, and so is one asked in another language
+    the labels have, or with optional parameters that only drop rows (kg.answers.Narrowing): that
+    answer's rows are filtered.
 
     >>> run_saved(load(), "who-engages-mid-level-officials").to_dataframe()  # doctest: +SKIP
     """
@@ -185,14 +186,33 @@ def run_saved(
         check(query)
     bindings = bind(engine, query, params or {}, lang)
     if built is not None and not name.endswith(".rq"):
-        narrowing = Narrowing.between(engine, query, bindings, bind(engine, query, {}))
-        found = None if narrowing is None else built.read(query.name, limit, offset, narrowing)
+        found = _read_built(engine, query, bindings, built, limit, offset)
         if found is not None:
             return found
     text = without_projected(query.text, (p.variable for p in query.parameters))
     if limit is None:
         return engine.select(text, bindings)
     return engine.select(page(text, limit + 1, offset), bindings).first(limit)
+
+
+def _read_built(
+    engine: Engine,
+    query: SavedQuery,
+    bindings: Mapping[str, Term],
+    built: BuiltAnswers,
+    limit: int | None,
+    offset: int,
+) -> Results | None:
+    """The page as a build kept it: the answer in the language asked, with its default parameters
+    or narrowed by parameters that only drop rows; None where it must be evaluated."""
+    parameter = query.parameter("lang")
+    asked = bindings.get(parameter.variable) if parameter is not None else None
+    text = None if asked is None else str(asked.value)
+    language = built.language(text, parameter.default if parameter is not None else None)
+    if language is None:
+        return None
+    narrowing = Narrowing.between(engine, query, bindings, bind(engine, query, {}, text))
+    return None if narrowing is None else built.read(query.name, limit, offset, narrowing, language)
 
 
 def query(
@@ -209,7 +229,8 @@ def query(
 
     ``limit`` and ``offset`` give one page of the rows; ``frame.attrs["more"]`` then says whether
     another page follows. ``built`` (``kg.answers.BuiltAnswers.of(site, graph)``) reads answers asked
-    with default parameters, or with parameters that only drop rows, from a build of this graph.
+    with default parameters, in a language the labels have, or with parameters that only drop rows,
+    from a build of this graph.
 
     >>> import kg
     >>> kg.query("who-engages-mid-level-officials")  # doctest: +SKIP

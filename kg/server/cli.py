@@ -42,8 +42,8 @@ from kg.cli import DATA_OPTION
     "--site",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Output folder of `kg build` to serve as well (its diagrams and documentation); if it was "
-    "built from the served files, saved-query pages with default parameters (or parameters that only "
-    "drop rows) are read from its answers.",
+    "built from the served files, saved-query pages with default parameters (in a language the labels "
+    "have, or with parameters that only drop rows) are read from its answers.",
 )
 @click.option(
     "--allow-unisolated",
