@@ -5,10 +5,12 @@ Run: python bench/queries.py   (every saved query on the shipped graph; each mus
      python bench/queries.py --data cases.nq --page 100   (each whole answer beside its first page of 100)
      python bench/queries.py --data cases.nq --page 100 --site dist   (and the page read from the answers
                                                   of `kg build --data cases.nq --out dist`)
-     python bench/queries.py --data cases.nq --page 100 --site dist --filters   (instead, the first page
-                                                  with each parameter that only drops rows, for
-                                                  several of its values: evaluated, and read from the
-                                                  build's answer, which is checked to be the same)
+     python bench/queries.py --data cases.nq --page 100 --site dist --parameters   (instead, the first
+                                                  page with each parameter for several of its values,
+                                                  and in each other language the build kept:
+                                                  evaluated, and, for a parameter that only drops rows
+                                                  and for a language, read from the build's answer,
+                                                  which is checked to be the same)
      python bench/queries.py --data cases.nq --values   (instead, listing the known values of each IRI
                                                   parameter, as `kg query NAME --values PARAM` does)
 """
@@ -39,14 +41,16 @@ def main() -> None:
     parser.add_argument("--page", type=int, metavar="N", help="also time the first page of N rows")
     parser.add_argument("--site", type=Path, help="with --page: also read it from this build's answers")
     parser.add_argument(
-        "--filters", action="store_true", help="with --site: time the pages of parameters that only drop rows"
+        "--parameters",
+        action="store_true",
+        help="with --site: time the first pages of each parameter, read from the build or evaluated",
     )
     parser.add_argument(
         "--values", action="store_true", help="time the listing of each parameter's known values"
     )
     args = parser.parse_args()
-    if args.filters and not (args.site and args.page):
-        parser.error("--filters needs --page and --site")
+    if args.parameters and not (args.site and args.page):
+        parser.error("--parameters needs --page and --site")
     graph = kg.load(args.data)
     built = None
     if args.site:
@@ -64,9 +68,9 @@ def main() -> None:
             count = len(known_values(graph, parameter))
             print(f"known values of {parameter:14s} {count:6d}  {took * 1000:8.1f} ms", flush=True)
         return
-    if args.filters:
+    if args.parameters:
         assert built is not None
-        filtered_pages(graph, built, args.names or list(catalogue()), args.page)
+        parameter_pages(graph, built, args.names or list(catalogue()), args.page)
         return
     medians: dict[str, float] = {}
     pages: dict[str, float] = {}
@@ -97,36 +101,55 @@ def main() -> None:
             )
 
 
-def filtered_pages(graph: kg.KnowledgeGraph, built: BuiltAnswers, names: list[str], size: int) -> None:
-    """For each parameter that only drops rows: its first page with each of a few values (every
-    choice, or the first, middle and last known value), evaluated once and read from the build
-    (median); the row with the slowest read is printed, with how many rows that page has."""
+def parameter_pages(graph: kg.KnowledgeGraph, built: BuiltAnswers, names: list[str], size: int) -> None:
+    """For each parameter: its first page with each of a few values (every choice, or the first,
+    middle and last known value; for ``lang`` each other language the build kept answers in),
+    evaluated once. A parameter that only drops rows, and ``lang``, are also read from the build
+    (median, each page compared with the evaluated one); the row shows the value whose page was
+    slowest, with how many rows it holds. Other parameters are evaluated with ``--site`` too."""
     slowest: list[float] = []
+    over: list[str] = []
     for name in names:
         query = catalogue()[name]
         for parameter in query.parameters:
-            if parameter.variable not in query.row_filters:
-                continue
-            known = [str(row["value"].value) for row in known_values(graph, parameter.name).rows]
-            values = parameter.choices or tuple(dict.fromkeys(known[i] for i in (0, len(known) // 2, -1)))
+            read_from_build = parameter.name == "lang" or parameter.variable in query.row_filters
+            if parameter.name == "lang":
+                values: tuple[str, ...] = tuple(sorted(built.languages))
+            elif parameter.choices:
+                values = parameter.choices
+            else:
+                known = [str(row["value"].value) for row in known_values(graph, parameter.name).rows]
+                values = tuple(dict.fromkeys(known[i] for i in (0, len(known) // 2, -1))) if known else ()
             worst = (0.0, 0.0, 0, "")
             for value in values:
                 given = {parameter.name: value}
                 started = time.perf_counter()
                 evaluated = run_saved(graph, name, given, limit=size)
                 took = time.perf_counter() - started
-                page = run_saved(graph, name, given, limit=size, built=built)
-                assert (page.rows, page.more) == (evaluated.rows, evaluated.more), (name, given)
-                read = median_time(lambda n=name, g=given: run_saved(graph, n, g, limit=size, built=built))
-                worst = max(worst, (read, took, len(page), value))
+                if read_from_build:
+                    page = run_saved(graph, name, given, limit=size, built=built)
+                    assert (page.rows, page.more) == (evaluated.rows, evaluated.more), (name, given)
+                    read = median_time(
+                        lambda n=name, g=given: run_saved(graph, n, g, limit=size, built=built)
+                    )
+                    worst = max(worst, (read, took, len(page), value))
+                else:
+                    worst = max(worst, (took, took, len(evaluated), value))
+            if not worst[3]:
+                continue
             read, took, rows, value = worst
-            slowest.append(read)
-            print(
-                f"{name:52s} {parameter.name:12s} {len(values)} values; slowest read {read * 1000:7.1f} ms "
-                f"({rows:3d} rows, {value.rsplit('/', 1)[-1][:24]}), evaluated {took * 1000:8.1f} ms",
-                flush=True,
-            )
-    print(f"{len(slowest)} parameters, {len(graph)} statements; slowest read {max(slowest) * 1000:.1f} ms")
+            shown = f"({rows:3d} rows, {value.rsplit('/', 1)[-1][:24]})"
+            if read_from_build:
+                slowest.append(read)
+                timing = f"slowest read {read * 1000:7.1f} ms {shown}, evaluated {took * 1000:8.1f} ms"
+            else:
+                over += [f"{name} {parameter.name}"] if took > 0.5 else []
+                timing = f"evaluated only, slowest {took * 1000:8.1f} ms {shown}"
+            print(f"{name:52s} {parameter.name:12s} {len(values)} values; {timing}", flush=True)
+    print(
+        f"{len(slowest)} parameters read, {len(graph)} statements; slowest read {max(slowest) * 1000:.1f} ms"
+    )
+    print(f"evaluated parameters whose slowest first page took over 0.5 s: {', '.join(over) or 'none'}")
 
 
 def median_time(action: Callable[[], Results]) -> float:
