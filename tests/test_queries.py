@@ -6,10 +6,12 @@ fixed concept schemes and entities, or as the names the sources use; never copie
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg.catalogue import catalogue
-from kg.load import KnowledgeGraph
+from kg.load import KnowledgeGraph, load
 from kg.query import run_saved
 from kg.results import Results, text
 
@@ -732,3 +734,27 @@ def test_a_page_of_the_python_api_says_whether_more_follows(shipped: KnowledgeGr
     frame = kg.query("barriers-by-intervention", shipped, limit=3)
     assert len(frame) == 3 and frame.attrs["more"] is True
     assert kg.query("barriers-by-intervention", shipped).attrs["more"] is None
+
+
+def test_an_engagement_with_a_rank_only_is_at_no_government_level(tmp_path: Path) -> None:
+    # The shapes accept an engagement with a rank and no level (ontology/shapes/engagement.ttl):
+    # asked for a level, the query lists engagements at that level or one under it, not this one.
+    case = tmp_path / "rank-only.ttl"
+    case.write_text(
+        "@prefix ra: <https://w3id.org/refugee-access/def#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f"@prefix rank: <{CONCEPT}rank/> .\n"
+        f"<{KENYA_NHIF}clerk> a ra:Official ; rdfs:label 'registration clerk'@en ;\n"
+        "  ra:bureaucraticRank rank:front-line .\n"
+        f"<{KENYA_NHIF}rank-only> a ra:Engagement ; rdfs:label 'a rank and no level'@en ;\n"
+        f"  ra:engager <{REFUGEPOINT}> ; ra:engagedParty <{KENYA_NHIF}clerk> ;\n"
+        "  ra:bureaucraticRank rank:front-line .\n",
+        encoding="utf-8",
+    )
+    graph = load([case])
+    engagement = KENYA_NHIF + "rank-only"
+    by_rank = run_saved(graph, "who-engages-mid-level-officials", {"rank": "front-line"})
+    assert engagement in by_rank.column("engagement")  # loaded, and found by its rank
+    for level in ("national", "sub-national", "county", "city"):
+        found = run_saved(graph, "engagements-by-government-level", {"level": level})
+        assert engagement not in found.column("engagement"), level
