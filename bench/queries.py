@@ -6,11 +6,11 @@ Run: python bench/queries.py   (every saved query on the shipped graph; each mus
      python bench/queries.py --data cases.nq --page 100 --site dist   (and the page read from the answers
                                                   of `kg build --data cases.nq --out dist`)
      python bench/queries.py --data cases.nq --page 100 --site dist --parameters   (instead, the first
-                                                  page with each parameter for several of its values,
-                                                  and in each other language the build kept:
-                                                  evaluated, and, for a parameter that only drops rows
-                                                  and for a language, read from the build's answer,
-                                                  which is checked to be the same)
+                                                  page with each parameter for each of its values
+                                                  (three of a long list) and in each other language
+                                                  the build kept: evaluated, and, for a parameter
+                                                  that only drops rows and for a language, read from
+                                                  the build's answer, checked to be the same)
      python bench/queries.py --data cases.nq --values   (instead, listing the known values of each IRI
                                                   parameter, as `kg query NAME --values PARAM` does)
 """
@@ -30,6 +30,8 @@ from kg.query import known_values, run_saved
 from kg.results import Results
 
 RUNS = 5
+#: A parameter with at most this many known values (a concept scheme) is timed with each of them.
+EVERY = 30
 
 
 def main() -> None:
@@ -102,8 +104,8 @@ def main() -> None:
 
 
 def parameter_pages(graph: kg.KnowledgeGraph, built: BuiltAnswers, names: list[str], size: int) -> None:
-    """For each parameter: its first page with each of a few values (every choice, or the first,
-    middle and last known value; for ``lang`` each other language the build kept answers in),
+    """For each parameter: its first page with each of its values (every choice or known value,
+    or the first, middle and last of more than EVERY; for ``lang`` each other language kept),
     evaluated once. A parameter that only drops rows, and ``lang``, are also read from the build
     (median, each page compared with the evaluated one); the row shows the value whose page was
     slowest, with how many rows it holds. Other parameters are evaluated with ``--site`` too."""
@@ -119,7 +121,8 @@ def parameter_pages(graph: kg.KnowledgeGraph, built: BuiltAnswers, names: list[s
                 values = parameter.choices
             else:
                 known = [str(row["value"].value) for row in known_values(graph, parameter.name).rows]
-                values = tuple(dict.fromkeys(known[i] for i in (0, len(known) // 2, -1))) if known else ()
+                every = len(known) <= EVERY
+                values = tuple(known if every else dict.fromkeys(known[i] for i in (0, len(known) // 2, -1)))
             worst = (0.0, 0.0, 0, "")
             for value in values:
                 given = {parameter.name: value}
