@@ -97,9 +97,11 @@ def test_the_french_answer_holds_the_french_title(shipped: KnowledgeGraph, site:
     assert title in french.column("sourceTitle") and title not in english.column("sourceTitle")
 
 
-def test_only_a_kept_language_is_read() -> None:
-    built = BuiltAnswers(Path("queries"))
-    built.languages = frozenset({"fr"})
+def test_only_a_kept_language_is_read(tmp_path: Path) -> None:
+    (tmp_path / "fr").mkdir()  # a build's folder of French answers, beside a file that is not one
+    (tmp_path / f"source-documents.{SUFFIX}").write_text("?source\n", encoding="utf-8")
+    built = BuiltAnswers(tmp_path)
+    assert built.languages == {"fr"}
     kept = [built.language(asked, "en") for asked in (None, "en", "EN", "fr", "Fr")]
     assert kept == ["", "", "", "fr", "fr"]
     # A range no answer was kept for: a region of a kept language, any language, a path.
